@@ -1,0 +1,2 @@
+// Public API of @runge/losses.
+export {};

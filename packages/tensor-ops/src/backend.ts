@@ -1,0 +1,250 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BackendError } from './errors.js';
+import { registerGradients } from './gradients.js';
+import { assertNumber, assertOneOf } from './validate.js';
+
+/**
+ * Which backend to use:
+ * - `'auto'`: `@tensorflow/tfjs-node-gpu` if installed, else `@tensorflow/tfjs-node` if installed,
+ *   else the embedded `wasm` backend (else `cpu` if WebAssembly is unavailable);
+ * - `'wasm'`: TF.js's WebAssembly backend (XNNPACK, SIMD) with Runge's training kernels;
+ * - `'cpu'`: TF.js's pure JavaScript backend (slow; a reference);
+ * - `'tensorflow'`: libtensorflow through `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node`,
+ *   which the user installs (never a dependency of Runge).
+ */
+export type BackendRequest = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
+
+/** The backend actually selected by {@link initBackend}. */
+export type BackendKind = 'wasm' | 'cpu' | 'tensorflow';
+
+/** Options of {@link initBackend}. */
+export interface InitBackendOptions {
+  /** The backend to select; default `'auto'`. */
+  readonly backend?: BackendRequest;
+  /**
+   * Threads for the wasm backend where the platform supports its threaded build; ignored by the
+   * other backends. Default: the backend's own choice.
+   */
+  readonly threads?: number;
+}
+
+/** What {@link initBackend} selected. */
+export interface BackendInfo {
+  /** The TF.js backend now active. */
+  readonly backend: BackendKind;
+  /** What was asked for. */
+  readonly requested: BackendRequest;
+  /** The npm package providing the backend. */
+  readonly package: string;
+  /** Threads the backend computes with (1 for single-threaded builds, `null` where libtensorflow decides). */
+  readonly threads: number | null;
+  /** Whether the wasm build uses SIMD (`null` for other backends). */
+  readonly simd: boolean | null;
+  /** Why `auto` skipped a candidate, e.g. that `@tensorflow/tfjs-node` is not installed. */
+  readonly notes: readonly string[];
+}
+
+const BACKEND_REQUESTS = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
+const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+let current: BackendInfo | null = null;
+
+type Loaded = { ok: true } | { ok: false; missing: boolean; error?: unknown };
+
+type NodeBuiltins = {
+  createRequire: typeof import('node:module').createRequire;
+  pathToFileURL: typeof import('node:url').pathToFileURL;
+  join: typeof import('node:path').join;
+};
+
+function nodeBuiltins(): NodeBuiltins | null {
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+    ?.getBuiltinModule;
+  if (!get) return null;
+  return {
+    createRequire: (get('module') as typeof import('node:module')).createRequire,
+    pathToFileURL: (get('url') as typeof import('node:url')).pathToFileURL,
+    join: (get('path') as typeof import('node:path')).join,
+  };
+}
+
+/**
+ * Loads an optional package by name. It is looked up as seen from this package (where a package
+ * manager links satisfied optional peers), then from the application's working directory; only
+ * a package that resolves is imported, so "not installed" and "installed but broken" differ.
+ */
+async function importOptional(specifier: string): Promise<Loaded> {
+  const node = nodeBuiltins();
+  if (!node) {
+    try {
+      await import(/* @vite-ignore */ specifier);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, missing: true, error };
+    }
+  }
+  let resolved: string | null = null;
+  for (const base of [import.meta.url, node.join(process.cwd(), 'package.json')]) {
+    try {
+      resolved = node.createRequire(base).resolve(specifier);
+      break;
+    } catch {
+      // not visible from here; try the next base
+    }
+  }
+  if (resolved === null) return { ok: false, missing: true };
+  try {
+    await import(/* @vite-ignore */ node.pathToFileURL(resolved).href);
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, missing: false, error };
+  }
+}
+
+async function activate(name: BackendKind): Promise<void> {
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new BackendError(`TF.js could not initialise the '${name}' backend`);
+  await tf.ready();
+}
+
+async function tryTensorflow(notes: string[]): Promise<BackendInfo | null> {
+  for (const pkg of NATIVE_PACKAGES) {
+    const loaded = await importOptional(pkg);
+    if (loaded.ok) {
+      if (tf.findBackendFactory('tensorflow') === null) {
+        notes.push(`${pkg} was imported but registered no 'tensorflow' backend`);
+        continue;
+      }
+      await activate('tensorflow');
+      return {
+        backend: 'tensorflow',
+        requested: 'tensorflow',
+        package: pkg,
+        threads: null,
+        simd: null,
+        notes,
+      };
+    }
+    if (loaded.missing) {
+      notes.push(`${pkg} is not installed`);
+    } else {
+      const reason =
+        loaded.error instanceof Error ? loaded.error.message.split('\n')[0] : String(loaded.error);
+      notes.push(`${pkg} is installed but failed to load: ${reason}`);
+    }
+  }
+  return null;
+}
+
+async function useWasm(threads: number | undefined, notes: string[]): Promise<BackendInfo> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  if (threads !== undefined) wasm.setThreadsCount(threads);
+  await activate('wasm');
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  return {
+    backend: 'wasm',
+    requested: 'wasm',
+    package: '@tensorflow/tfjs-backend-wasm',
+    threads: multithread ? wasm.getThreadsCount() : 1,
+    simd: Boolean(simd),
+    notes,
+  };
+}
+
+async function useCpu(notes: string[]): Promise<BackendInfo> {
+  await import('@tensorflow/tfjs-backend-cpu');
+  await activate('cpu');
+  // The cpu backend prints an advertisement for tfjs-node on its first upload in Node.
+  const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+  if (cpu) cpu.firstUse = false;
+  return {
+    backend: 'cpu',
+    requested: 'cpu',
+    package: '@tensorflow/tfjs-backend-cpu',
+    threads: 1,
+    simd: null,
+    notes,
+  };
+}
+
+/**
+ * Selects the TF.js backend Runge computes on, registers gradients (also under plain Node ESM)
+ * and installs Runge's kernels for it. Applications call this once at start-up; libraries never
+ * select a backend.
+ *
+ * `auto` prefers `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node` (both optional and
+ * installed by the user), then the embedded `wasm` backend, then `cpu`.
+ *
+ * @param options - `backend` (default `'auto'`), `threads` (wasm only).
+ * @returns What was selected, with notes on skipped candidates.
+ * @throws {@link BackendError} when `'tensorflow'` is requested and neither native package can be
+ * loaded (the message says how to install one), or a backend fails to start.
+ * @throws {@link ValueError} for an unknown backend name or a bad thread count.
+ * @example
+ * ```ts
+ * import { initBackend } from '@runge/tensor-ops';
+ * const info = await initBackend(); // { backend: 'wasm', simd: true, ... } on a fresh install
+ * console.log(`computing on ${info.backend}`);
+ * ```
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
+  const requested = assertOneOf(options.backend ?? 'auto', BACKEND_REQUESTS, 'backend');
+  const threads =
+    options.threads === undefined
+      ? undefined
+      : assertNumber(options.threads, 'threads', { min: 1, integer: true });
+  registerGradients();
+  const notes: string[] = [];
+  let info: BackendInfo;
+  switch (requested) {
+    case 'tensorflow': {
+      const native = await tryTensorflow(notes);
+      if (!native) {
+        throw new BackendError(
+          `backend 'tensorflow' needs @tensorflow/tfjs-node (CPU) or @tensorflow/tfjs-node-gpu (CUDA), and ${notes.join('; ')}. ` +
+            "Install one next to Runge (npm install @tensorflow/tfjs-node, or pnpm add @tensorflow/tfjs-node), or choose backend 'wasm' (embedded, the default) or 'cpu'.",
+        );
+      }
+      info = native;
+      break;
+    }
+    case 'auto': {
+      const native = await tryTensorflow(notes);
+      if (native) {
+        info = { ...native, requested };
+        break;
+      }
+      try {
+        info = { ...(await useWasm(threads, notes)), requested };
+      } catch (error) {
+        notes.push(
+          `wasm failed to start: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        info = { ...(await useCpu(notes)), requested };
+      }
+      break;
+    }
+    case 'wasm':
+      info = await useWasm(threads, notes);
+      break;
+    case 'cpu':
+      info = await useCpu(notes);
+      break;
+  }
+  current = info;
+  return info;
+}
+
+/**
+ * What the last {@link initBackend} call selected, or `null` before the first call.
+ *
+ * @returns The current backend info.
+ * @example
+ * ```ts
+ * const info = getBackendInfo() ?? (await initBackend());
+ * ```
+ */
+export function getBackendInfo(): BackendInfo | null {
+  return current !== null && tf.getBackend() === current.backend ? current : null;
+}

@@ -1,0 +1,61 @@
+// Public API of @runge/tensor-ops.
+
+export {
+  type BackendInfo,
+  type BackendKind,
+  type BackendRequest,
+  getBackendInfo,
+  type InitBackendOptions,
+  initBackend,
+} from './backend.js';
+export {
+  BackendError,
+  ConfigError,
+  DataError,
+  DTypeError,
+  GradientsError,
+  NumericalError,
+  RungeError,
+  type RungeErrorCode,
+  ShapeError,
+  StateError,
+  StructureError,
+  ValueError,
+} from './errors.js';
+export { assertGradients, hasGradients, registerGradients } from './gradients.js';
+export { prolong, restrict } from './grid-transfer.js';
+export { Rng, type RngState } from './rng.js';
+export {
+  type TensorTree,
+  type Tree,
+  tidyTree,
+  treeAdd,
+  treeAxpy,
+  treeClone,
+  treeDispose,
+  treeDot,
+  treeEntries,
+  treeFlatten,
+  treeKeep,
+  treeLeaves,
+  treeMap,
+  treeMapWithPath,
+  treeNorm,
+  treeScale,
+  treeSize,
+  treeSub,
+  treeZerosLike,
+} from './tree.js';
+export {
+  assertDtype,
+  assertFinite,
+  assertNumber,
+  assertOneOf,
+  assertRank,
+  assertSameShape,
+  assertShape,
+  assertTensor,
+  formatShape,
+  isTensor,
+} from './validate.js';
+export { valueAndGrad } from './value-and-grad.js';

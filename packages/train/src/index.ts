@@ -1,0 +1,2 @@
+// Public API of @runge/train.
+export {};
