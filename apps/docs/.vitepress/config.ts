@@ -1,0 +1,34 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitepress';
+
+const apiSidebarFile = fileURLToPath(
+  new URL('../../../docs/api/typedoc-sidebar.json', import.meta.url),
+);
+const apiSidebar = existsSync(apiSidebarFile)
+  ? JSON.parse(readFileSync(apiSidebarFile, 'utf8'))
+  : [];
+
+export default defineConfig({
+  title: 'Runge',
+  description: 'Deep learning as numerical analysis of differential equations, in TypeScript.',
+  srcDir: '../../docs',
+  cleanUrls: true,
+  markdown: { math: true },
+  themeConfig: {
+    search: { provider: 'local' },
+    nav: [
+      { text: 'Guide', link: '/guide/getting-started' },
+      { text: 'API', link: '/api/' },
+    ],
+    sidebar: {
+      '/guide/': [
+        {
+          text: 'Guide',
+          items: [{ text: 'Getting started', link: '/guide/getting-started' }],
+        },
+      ],
+      '/api/': [{ text: 'API reference', items: apiSidebar }],
+    },
+  },
+});
