@@ -1,0 +1,231 @@
+import { softmaxCrossEntropy } from '@runge/losses';
+import { assertNumber, Rng, type TensorTree } from '@runge/tensor-ops';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Optimizer } from './optimizer.js';
+import type { DataSource, LossContext, TrainingProblem } from './problem.js';
+import type { Schedule, ScheduleConfig } from './schedule.js';
+import { sgd } from './sgd.js';
+import type { Batch } from './tensor-source.js';
+
+/** What a model's forward pass receives besides its parameters and input. */
+export interface ApplyContext {
+  /** Training mode (dropout on, batch norm uses batch statistics). */
+  readonly training: boolean;
+  /** Generator for stochastic layers. */
+  readonly rng: Rng;
+  /** Non-trainable state (batch-norm running statistics); `{}` when the model has none. */
+  readonly state: TensorTree;
+}
+
+/** A model's forward pass: logits, and optionally its new non-trainable state. */
+export type ApplyFn<P extends TensorTree = TensorTree> = (
+  params: P,
+  x: tf.Tensor,
+  ctx: ApplyContext,
+) => tf.Tensor | { readonly y: tf.Tensor; readonly state?: TensorTree };
+
+/** Options of {@link classification}. */
+export interface ClassificationOptions<P extends TensorTree> {
+  /** The model's forward pass returning logits `[batch, classes]`. */
+  readonly apply: ApplyFn<P>;
+  /** Initial parameters (owned by training once given). */
+  readonly params: P;
+  /** Initial non-trainable state. */
+  readonly state?: TensorTree;
+  /** Update rule; default plain SGD. */
+  readonly optimizer?: Optimizer;
+  /** Learning rate or schedule; default 0.05. */
+  readonly learningRate?: number | Schedule | ScheduleConfig;
+  /** Clip gradients by this global norm. */
+  readonly clipNorm?: number;
+  /** Decoupled weight decay λ. */
+  readonly weightDecay?: number;
+  /** Loss of logits and labels; default mean softmax cross-entropy. */
+  readonly loss?: (logits: tf.Tensor, labels: tf.Tensor) => tf.Scalar;
+  /** Batch size used for evaluation; default 256. */
+  readonly evalBatchSize?: number;
+}
+
+function forward<P extends TensorTree>(
+  apply: ApplyFn<P>,
+  params: P,
+  x: tf.Tensor,
+  ctx: ApplyContext,
+): { y: tf.Tensor; state?: TensorTree } {
+  const out = apply(params, x, ctx);
+  return 'y' in out && !('dataId' in out)
+    ? (out as { y: tf.Tensor; state?: TensorTree })
+    : { y: out as tf.Tensor };
+}
+
+/** Class indices of labels given as integers `[b]` or one-hot/probabilities `[b, k]`. */
+function labelIndices(labels: tf.Tensor): tf.Tensor {
+  return labels.rank === 2 ? tf.argMax(labels, -1) : tf.cast(labels, 'int32');
+}
+
+/**
+ * Fraction of examples whose arg-max logit is the label: `(1/b) Σ [argmax_k z_ik = c_i]`.
+ *
+ * @param logits - `[b, k]`.
+ * @param labels - `[b]` integer classes or `[b, k]` one-hot.
+ * @returns A scalar tensor in [0, 1].
+ * @example
+ * ```ts
+ * accuracy(tf.tensor2d([[2, 1], [0, 3]]), tf.tensor1d([0, 0], 'int32')); // 0.5
+ * ```
+ */
+export function accuracy(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
+  return tf.tidy(
+    () =>
+      tf.mean(
+        tf.cast(tf.equal(tf.argMax(logits, -1), labelIndices(labels)), 'float32'),
+      ) as tf.Scalar,
+  );
+}
+
+/** Result of {@link evaluateClassifier}. */
+export interface ClassifierEvaluation {
+  /** Mean loss over the data. */
+  readonly loss: number;
+  /** Fraction classified correctly. */
+  readonly accuracy: number;
+  /** `confusion[true][predicted]` counts. */
+  readonly confusion: number[][];
+  /** Number of examples evaluated. */
+  readonly examples: number;
+}
+
+/**
+ * Evaluates a classifier on a whole data source in order, in batches, without gradients:
+ * mean loss, accuracy and the confusion matrix (`confusion[c][ĉ]` = examples of class `c`
+ * predicted as `ĉ`).
+ *
+ * @param apply - The forward pass (called with `training: false`).
+ * @param params - Parameters.
+ * @param state - Non-trainable state.
+ * @param data - The examples.
+ * @param options - `batchSize` (default 256), `loss` (default softmax cross-entropy), `seed`.
+ * @returns Loss, accuracy, confusion matrix.
+ * @example
+ * ```ts
+ * const { accuracy } = evaluateClassifier(apply, params, {}, tensorSource(test));
+ * ```
+ */
+export function evaluateClassifier<P extends TensorTree>(
+  apply: ApplyFn<P>,
+  params: P,
+  state: TensorTree,
+  data: DataSource<Batch>,
+  options: {
+    batchSize?: number;
+    loss?: (logits: tf.Tensor, labels: tf.Tensor) => tf.Scalar;
+    seed?: number;
+  } = {},
+): ClassifierEvaluation {
+  const batchSize = assertNumber(options.batchSize ?? 256, 'batchSize', { min: 1, integer: true });
+  const lossFn = options.loss ?? softmaxCrossEntropy;
+  const rng = Rng.fromSeed(options.seed ?? 0);
+  let lossSum = 0;
+  let correct = 0;
+  let confusion: number[][] = [];
+  for (let start = 0; start < data.size; start += batchSize) {
+    const indices = new Int32Array(Math.min(batchSize, data.size - start)).map((_, i) => start + i);
+    const batch = data.take(indices);
+    try {
+      const [summary, predicted, truth] = tf.tidy(() => {
+        const { y } = forward(apply, params, batch.x, { training: false, rng, state });
+        const loss = lossFn(y, batch.y);
+        return [
+          tf.stack([tf.mul(loss, indices.length), tf.mul(accuracy(y, batch.y), indices.length)]),
+          tf.argMax(y, -1),
+          labelIndices(batch.y),
+        ];
+      });
+      const [l, c] = summary.dataSync();
+      const p = predicted.dataSync();
+      const t = truth.dataSync();
+      const classes =
+        (predicted.shape[0] ?? 0) > 0
+          ? Math.max(
+              confusion.length,
+              ...Array.from(t, (v) => v + 1),
+              ...Array.from(p, (v) => v + 1),
+            )
+          : confusion.length;
+      if (classes > confusion.length) {
+        confusion = Array.from({ length: classes }, (_, i) =>
+          Array.from({ length: classes }, (_, j) => confusion[i]?.[j] ?? 0),
+        );
+      }
+      for (let i = 0; i < p.length; i++)
+        (confusion[t[i] as number] as number[])[p[i] as number]! += 1;
+      lossSum += l as number;
+      correct += c as number;
+      tf.dispose([summary, predicted, truth]);
+    } finally {
+      data.disposeBatch(batch);
+    }
+  }
+  const n = Math.max(data.size, 1);
+  return { loss: lossSum / n, accuracy: correct / n, confusion, examples: data.size };
+}
+
+/**
+ * A supervised classification problem for {@link fit}: one player (`'model'`) minimising the
+ * mean loss (softmax cross-entropy by default) of `apply(params, x)` against the labels, with
+ * accuracy reported each step and validation loss/accuracy each epoch.
+ *
+ * @param options - The forward pass, initial parameters, optimiser and regularisation.
+ * @returns The training problem (parameters under the key `model`).
+ * @example
+ * ```ts
+ * const problem = classification({
+ *   apply: (p, x) => tf.add(tf.matMul(x, p.W), p.b),
+ *   params: { W: rng.normal([2, 3], { std: 0.1 }), b: tf.zeros([3]) },
+ *   optimizer: adam(), learningRate: 1e-2,
+ * });
+ * ```
+ */
+export function classification<P extends TensorTree>(
+  options: ClassificationOptions<P>,
+): TrainingProblem<Batch> {
+  const lossFn = options.loss ?? softmaxCrossEntropy;
+  return {
+    params: { model: options.params },
+    ...(options.state ? { state: options.state } : {}),
+    players: [
+      {
+        params: 'model',
+        optimizer: options.optimizer ?? sgd(),
+        learningRate: options.learningRate ?? 0.05,
+        ...(options.clipNorm !== undefined ? { clipNorm: options.clipNorm } : {}),
+        ...(options.weightDecay !== undefined ? { weightDecay: options.weightDecay } : {}),
+        loss: (params, state, batch, ctx: LossContext) => {
+          const { y, state: next } = forward(options.apply, params.model as P, batch.x, {
+            training: true,
+            rng: ctx.rng,
+            state,
+          });
+          return {
+            loss: lossFn(y, batch.y),
+            metrics: { accuracy: accuracy(y, batch.y) },
+            ...(next ? { state: next } : {}),
+          };
+        },
+      },
+    ],
+    evaluate: (params, state, data) => {
+      const { loss, accuracy: acc } = evaluateClassifier(
+        options.apply,
+        params.model as P,
+        state,
+        data,
+        {
+          batchSize: options.evalBatchSize ?? 256,
+          loss: lossFn,
+        },
+      );
+      return { loss, accuracy: acc };
+    },
+  };
+}
