@@ -1,5 +1,6 @@
 // Public API of @runge/tensor-ops.
 
+export { antisymmetricConvKernel, antisymmetricDense } from './antisymmetric.js';
 export {
   type BackendInfo,
   type BackendKind,
@@ -8,6 +9,14 @@ export {
   type InitBackendOptions,
   initBackend,
 } from './backend.js';
+export {
+  type ConvExplicitPadding,
+  type ConvOptions,
+  type ConvPadding,
+  type ConvTransposeOptions,
+  conv,
+  convTranspose,
+} from './conv-operator.js';
 export {
   BackendError,
   ConfigError,
@@ -25,6 +34,22 @@ export {
 export { assertGradients, hasGradients, registerGradients } from './gradients.js';
 export { prolong, restrict } from './grid-transfer.js';
 export { Rng, type RngState } from './rng.js';
+export {
+  type ConvSpectralNormOptions,
+  convSpectralNorm,
+  type PowerIterationOptions,
+  type SpectralNormOptions,
+  type SpectralNormResult,
+  spectralNorm,
+} from './spectral-norm.js';
+export {
+  coefficientsToKernel,
+  type DerivativeOrder,
+  type DifferentialBasisElement,
+  differentialBasis,
+  finiteDifferenceStencil,
+  kernelToCoefficients,
+} from './stencils.js';
 export {
   type TensorTree,
   type Tree,
