@@ -1,11 +1,17 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, NumericalError, Rng, type TensorTree, treeDispose } from '@runge/tensor-ops';
+import {
+  ConfigError,
+  loadTrees,
+  NumericalError,
+  Rng,
+  type TensorTree,
+  treeDispose,
+} from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { adam } from './adam.js';
-import { loadCheckpoint } from './checkpoint.js';
 import type { TrainEvent } from './events.js';
 import { type FitOptions, fit } from './fit.js';
 import type { DataSource, Player, TrainingProblem } from './problem.js';
@@ -131,7 +137,7 @@ describe('fit', () => {
       const file = join(dir, 'a.ckpt');
       const first = await fit({ ...base(), epochs: 1, checkpoint: { file } });
       treeDispose(first.params);
-      const resumed = await fit({ ...base(), epochs: 2, resume: await loadCheckpoint(file) });
+      const resumed = await fit({ ...base(), epochs: 2, resume: await loadTrees(file) });
       values(resumed.params).forEach((v, i) => {
         expect(Math.abs(v - (values(straight.params)[i] as number))).toBeLessThan(1e-6);
       });
@@ -152,7 +158,7 @@ describe('fit', () => {
       expect(interrupted.reason).toBe('interrupted');
       expect(interrupted.history).toHaveLength(0);
       treeDispose(interrupted.params);
-      const ckpt = await loadCheckpoint(file2);
+      const ckpt = await loadTrees(file2);
       expect(ckpt.meta).toMatchObject({ epoch: 0, batch: 3, step: 3 });
       const finished = await fit({ ...base(), epochs: 2, resume: ckpt });
       values(finished.params).forEach((v, i) => {
@@ -315,7 +321,7 @@ describe('fit', () => {
           epochs: 2,
           batchSize: 32,
           seed: 1,
-          resume: await loadCheckpoint(file),
+          resume: await loadTrees(file),
         }),
       ).rejects.toThrow(/checkpoint does not match the problem at 'params'/);
     });

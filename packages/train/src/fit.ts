@@ -3,11 +3,14 @@ import {
   assertNumber,
   assertOneOf,
   ConfigError,
+  type JsonValue,
   NumericalError,
   Rng,
   type RngState,
   StructureError,
+  saveTrees,
   type TensorTree,
+  type TreeArchive,
   tidyTree,
   treeClone,
   treeDispose,
@@ -16,7 +19,6 @@ import {
   valueAndGrad,
 } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import { type CheckpointContent, type JsonValue, saveCheckpoint } from './checkpoint.js';
 import { clipByGlobalNorm } from './clip.js';
 import type { EpochRecord, Metrics, StopReason, TrainEvent } from './events.js';
 import type {
@@ -63,8 +65,8 @@ export interface FitOptions<B> {
   readonly earlyStopping?: EarlyStoppingOptions;
   /** Write an atomic checkpoint to `file` every `everyEpochs` epochs (default 1), on interrupt and at the end. */
   readonly checkpoint?: { readonly file: string; readonly everyEpochs?: number };
-  /** Continue from a checkpoint (from {@link loadCheckpoint}); `fit` takes ownership of its tensors. */
-  readonly resume?: CheckpointContent;
+  /** Continue from a checkpoint (from `loadTrees` of @runge/tensor-ops); `fit` takes ownership of its tensors. */
+  readonly resume?: TreeArchive;
   /** Abort to stop after the current batch (a checkpoint is written first when configured). */
   readonly signal?: AbortSignal;
   /** Receives progress events. */
@@ -365,7 +367,7 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
       optimizer: optStates,
       ...(bestParams ? { best: bestParams } : {}),
     };
-    const bytes = await saveCheckpoint(options.checkpoint.file, {
+    const bytes = await saveTrees(options.checkpoint.file, {
       trees,
       meta: meta as unknown as JsonValue,
     });

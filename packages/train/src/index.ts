@@ -1,14 +1,6 @@
 // Public API of @runge/train.
 export { type AdamOptions, adam } from './adam.js';
 export {
-  type CheckpointContent,
-  decodeCheckpoint,
-  encodeCheckpoint,
-  type JsonValue,
-  loadCheckpoint,
-  saveCheckpoint,
-} from './checkpoint.js';
-export {
   type ApplyContext,
   type ApplyFn,
   accuracy,

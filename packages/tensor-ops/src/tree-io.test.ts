@@ -1,15 +1,11 @@
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataError, type TensorTree, treeDispose, treeEntries } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeCheckpoint,
-  encodeCheckpoint,
-  loadCheckpoint,
-  saveCheckpoint,
-} from './checkpoint.js';
+import { DataError } from './errors.js';
+import { type TensorTree, treeDispose, treeEntries } from './tree.js';
+import { decodeTrees, encodeTrees, loadTrees, saveTrees } from './tree-io.js';
 
 function sample(): Record<string, TensorTree> {
   return {
@@ -30,11 +26,11 @@ function flat(trees: Record<string, TensorTree>): [string, string, number[], num
   ]);
 }
 
-describe('checkpoints', () => {
+describe('tree archives', () => {
   it('round-trip trees, dtypes, shapes, values and metadata exactly', () => {
     const trees = sample();
-    const bytes = encodeCheckpoint({ trees, meta: { epoch: 3, rng: [1, 2, 3, 4], name: 'w1' } });
-    const back = decodeCheckpoint(bytes);
+    const bytes = encodeTrees({ trees, meta: { epoch: 3, rng: [1, 2, 3, 4], name: 'w1' } });
+    const back = decodeTrees(bytes);
     expect(flat(back.trees as Record<string, TensorTree>)).toEqual(flat(trees));
     expect(back.meta).toEqual({ epoch: 3, rng: [1, 2, 3, 4], name: 'w1' });
     treeDispose(trees as TensorTree);
@@ -43,15 +39,15 @@ describe('checkpoints', () => {
 
   it('detect damage and truncation and return nothing then', () => {
     const trees = sample();
-    const bytes = encodeCheckpoint({ trees, meta: null });
+    const bytes = encodeTrees({ trees, meta: null });
     treeDispose(trees as TensorTree);
     const flipped = bytes.slice();
     flipped[flipped.length - 3] = (flipped[flipped.length - 3] as number) ^ 0xff;
-    expect(() => decodeCheckpoint(flipped, 'x.ckpt')).toThrow(DataError);
-    expect(() => decodeCheckpoint(flipped, 'x.ckpt')).toThrow(/x.ckpt: data checksum mismatch/);
-    expect(() => decodeCheckpoint(bytes.slice(0, bytes.length - 8), 'x.ckpt')).toThrow(/truncated/);
+    expect(() => decodeTrees(flipped, 'x.ckpt')).toThrow(DataError);
+    expect(() => decodeTrees(flipped, 'x.ckpt')).toThrow(/x.ckpt: data checksum mismatch/);
+    expect(() => decodeTrees(bytes.slice(0, bytes.length - 8), 'x.ckpt')).toThrow(/truncated/);
     expect(() =>
-      decodeCheckpoint(new TextEncoder().encode('hello world, not a checkpoint'), 'x.ckpt'),
+      decodeTrees(new TextEncoder().encode('hello world, not a checkpoint'), 'x.ckpt'),
     ).toThrow(/does not start with 'RUNGECK1'/);
   });
 
@@ -60,24 +56,24 @@ describe('checkpoints', () => {
     const file = join(dir, 'nested', 'checkpoint.ckpt');
     const a = { w: tf.tensor1d([1, 2]) };
     const b = { w: tf.tensor1d([3, 4]) };
-    await saveCheckpoint(file, { trees: { params: a }, meta: { epoch: 1 } });
-    await saveCheckpoint(file, { trees: { params: b }, meta: { epoch: 2 } });
+    await saveTrees(file, { trees: { params: a }, meta: { epoch: 1 } });
+    await saveTrees(file, { trees: { params: b }, meta: { epoch: 2 } });
     expect(await readdir(join(dir, 'nested'))).toEqual(['checkpoint.ckpt']);
-    const back = await loadCheckpoint(file);
+    const back = await loadTrees(file);
     expect(back.meta).toEqual({ epoch: 2 });
     expect(Array.from((back.trees.params as { w: tf.Tensor }).w.dataSync())).toEqual([3, 4]);
     treeDispose([a, b, back.trees as TensorTree]);
     // a damaged file on disk is reported with its path
     const raw = await readFile(file);
     await writeFile(file, raw.subarray(0, raw.length - 4));
-    await expect(loadCheckpoint(file)).rejects.toThrow(
+    await expect(loadTrees(file)).rejects.toThrow(
       new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: .*truncated`),
     );
   });
 
   it('say clearly when the file is missing', async () => {
-    await expect(loadCheckpoint('/nonexistent/run/checkpoint.ckpt')).rejects.toThrow(
-      '/nonexistent/run/checkpoint.ckpt: no checkpoint there; train first or check the run directory',
+    await expect(loadTrees('/nonexistent/run/checkpoint.ckpt')).rejects.toThrow(
+      /\/nonexistent\/run\/checkpoint.ckpt: no such file/,
     );
   });
 });

@@ -1,7 +1,9 @@
-import { DataError, isTensor, type TensorTree, ValueError } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
+import { DataError, ValueError } from './errors.js';
+import type { TensorTree } from './tree.js';
+import { isTensor } from './validate.js';
 
-/** A JSON value (what checkpoint metadata may hold). */
+/** A JSON value (what archive metadata may hold). */
 export type JsonValue =
   | null
   | boolean
@@ -11,10 +13,11 @@ export type JsonValue =
   | { readonly [key: string]: JsonValue };
 
 /**
- * What a checkpoint holds: named trees of tensors (parameters, optimiser states, model state)
- * and JSON metadata (epoch, step, RNG states, config, metric history).
+ * What a tree archive holds: named trees of tensors (parameters, optimiser states, model state)
+ * and JSON metadata (a model config, epoch, RNG states, metric history). Training checkpoints
+ * and saved models are tree archives.
  */
-export interface CheckpointContent {
+export interface TreeArchive {
   /** Named tensor trees, e.g. `{ params, state, 'optimizer.model': … }`. */
   readonly trees: Readonly<Record<string, TensorTree>>;
   /** Anything JSON-serialisable. */
@@ -57,7 +60,7 @@ function align8(n: number): number {
 }
 
 /**
- * Serialises a checkpoint to bytes: a magic tag, a JSON header (metadata, tree structure, tensor
+ * Serialises a tree archive to bytes: a magic tag, a JSON header (metadata, tree structure, tensor
  * table, checksum) and the tensors' little-endian data. Reads tensor data synchronously.
  *
  * @param content - Trees and metadata.
@@ -65,10 +68,10 @@ function align8(n: number): number {
  * @throws {@link ValueError} for unsupported dtypes or non-tensor leaves.
  * @example
  * ```ts
- * const bytes = encodeCheckpoint({ trees: { params }, meta: { epoch: 3 } });
+ * const bytes = encodeTrees({ trees: { params }, meta: { epoch: 3 } });
  * ```
  */
-export function encodeCheckpoint(content: CheckpointContent): Uint8Array {
+export function encodeTrees(content: TreeArchive): Uint8Array {
   const tensors: TensorEntry[] = [];
   const chunks: Uint8Array[] = [];
   let offset = 0;
@@ -76,7 +79,7 @@ export function encodeCheckpoint(content: CheckpointContent): Uint8Array {
     if (isTensor(node)) {
       if (!(SUPPORTED_DTYPES as readonly string[]).includes(node.dtype)) {
         throw new ValueError(
-          `checkpoint: tensor '${path}' has dtype '${node.dtype}'; supported: ${SUPPORTED_DTYPES.join(', ')}`,
+          `archive: tensor '${path}' has dtype '${node.dtype}'; supported: ${SUPPORTED_DTYPES.join(', ')}`,
         );
       }
       const data = node.dataSync();
@@ -100,14 +103,12 @@ export function encodeCheckpoint(content: CheckpointContent): Uint8Array {
       const out: Record<string, JsonValue> = {};
       for (const [key, child] of Object.entries(node)) {
         if (key === '$tensor')
-          throw new ValueError(`checkpoint: key '$tensor' at '${path}' is reserved`);
+          throw new ValueError(`archive: key '$tensor' at '${path}' is reserved`);
         out[key] = encodeTree(child, `${path}.${key}`);
       }
       return out;
     }
-    throw new ValueError(
-      `checkpoint: '${path}' is ${typeof node}, expected a tensor, list or record`,
-    );
+    throw new ValueError(`archive: '${path}' is ${typeof node}, expected a tensor, list or record`);
   };
   const structure: Record<string, JsonValue> = {};
   for (const [name, tree] of Object.entries(content.trees))
@@ -134,21 +135,21 @@ export function encodeCheckpoint(content: CheckpointContent): Uint8Array {
 }
 
 /**
- * Decodes bytes written by {@link encodeCheckpoint} into new tensors (the caller owns them).
- * Nothing is returned unless the whole checkpoint is intact.
+ * Decodes bytes written by {@link encodeTrees} into new tensors (the caller owns them).
+ * Nothing is returned unless the whole archive is intact.
  *
- * @param bytes - The encoded checkpoint.
+ * @param bytes - The encoded archive.
  * @param source - A name for messages (usually the file path).
  * @returns The trees and metadata.
  * @throws {@link DataError} naming the source when the magic tag, header, length or checksum is wrong.
  * @example
  * ```ts
- * const { trees, meta } = decodeCheckpoint(bytes, 'run/checkpoint.ckpt');
+ * const { trees, meta } = decodeTrees(bytes, 'run/checkpoint.ckpt');
  * ```
  */
-export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): CheckpointContent {
+export function decodeTrees(bytes: Uint8Array, source = 'archive'): TreeArchive {
   const fail = (what: string): never => {
-    throw new DataError(`${source}: ${what}; the checkpoint is damaged or not a Runge checkpoint`);
+    throw new DataError(`${source}: ${what}; the file is damaged or was not written by Runge`);
   };
   if (
     bytes.length < HEADER_OFFSET ||
@@ -223,20 +224,20 @@ async function nodeFs(): Promise<{ fs: Fs; path: typeof import('node:path') }> {
 }
 
 /**
- * Writes a checkpoint file atomically: the bytes go to a temporary file in the same directory,
+ * Writes a tree archive atomically: the bytes go to a temporary file in the same directory,
  * are flushed to disk, and the file is renamed over `file`. A crash at any moment leaves either
- * the previous checkpoint or the new one, never a partial file. Node only.
+ * the previous file or the new one, never a partial file. Node only.
  *
  * @param file - Destination path (its directory is created if missing).
  * @param content - Trees and metadata.
  * @returns The number of bytes written.
  * @example
  * ```ts
- * await saveCheckpoint('runs/mnist/checkpoint.ckpt', { trees: { params }, meta: { epoch } });
+ * await saveTrees('runs/mnist/checkpoint.ckpt', { trees: { params }, meta: { epoch } });
  * ```
  */
-export async function saveCheckpoint(file: string, content: CheckpointContent): Promise<number> {
-  const bytes = encodeCheckpoint(content);
+export async function saveTrees(file: string, content: TreeArchive): Promise<number> {
+  const bytes = encodeTrees(content);
   const { fs, path } = await nodeFs();
   await fs.mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -257,17 +258,17 @@ export async function saveCheckpoint(file: string, content: CheckpointContent): 
 }
 
 /**
- * Reads a checkpoint file written by {@link saveCheckpoint}. Node only.
+ * Reads an archive file written by {@link saveTrees}. Node only.
  *
  * @param file - The checkpoint path.
  * @returns New tensors (owned by the caller) and the metadata.
  * @throws {@link DataError} when the file is missing (saying so) or damaged.
  * @example
  * ```ts
- * const { trees, meta } = await loadCheckpoint('runs/mnist/checkpoint.ckpt');
+ * const { trees, meta } = await loadTrees('runs/mnist/checkpoint.ckpt');
  * ```
  */
-export async function loadCheckpoint(file: string): Promise<CheckpointContent> {
+export async function loadTrees(file: string): Promise<TreeArchive> {
   const { fs } = await nodeFs();
   let bytes: Uint8Array;
   try {
@@ -276,10 +277,10 @@ export async function loadCheckpoint(file: string): Promise<CheckpointContent> {
     const code = (e as { code?: string }).code;
     throw new DataError(
       code === 'ENOENT'
-        ? `${file}: no checkpoint there; train first or check the run directory`
+        ? `${file}: no such file; check the path (a run directory holds checkpoint.ckpt after its first epoch)`
         : `${file}: cannot read (${code ?? String(e)})`,
       { cause: e },
     );
   }
-  return decodeCheckpoint(bytes, file);
+  return decodeTrees(bytes, file);
 }
