@@ -72,6 +72,14 @@ export {
   treeZerosLike,
 } from './tree.js';
 export {
+  decodeTrees,
+  encodeTrees,
+  type JsonValue,
+  loadTrees,
+  saveTrees,
+  type TreeArchive,
+} from './tree-io.js';
+export {
   assertDtype,
   assertFinite,
   assertNumber,
