@@ -63,18 +63,8 @@ function labelIndices(labels: tf.Tensor): tf.Tensor {
   return labels.rank === 2 ? tf.argMax(labels, -1) : tf.cast(labels, 'int32');
 }
 
-/**
- * Fraction of examples whose arg-max logit is the label: `(1/b) Σ [argmax_k z_ik = c_i]`.
- *
- * @param logits - `[b, k]`.
- * @param labels - `[b]` integer classes or `[b, k]` one-hot.
- * @returns A scalar tensor in [0, 1].
- * @example
- * ```ts
- * accuracy(tf.tensor2d([[2, 1], [0, 3]]), tf.tensor1d([0, 0], 'int32')); // 0.5
- * ```
- */
-export function accuracy(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
+/** Fraction of examples whose arg-max logit is the label, as a scalar tensor (no device read). */
+function accuracy(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
   return tf.tidy(
     () =>
       tf.mean(
@@ -132,8 +122,10 @@ export function evaluateClassifier<P extends TensorTree>(
     const indices = new Int32Array(Math.min(batchSize, data.size - start)).map((_, i) => start + i);
     const batch = data.take(indices);
     try {
+      let numClasses = 0;
       const [summary, predicted, truth] = tf.tidy(() => {
         const { y } = forward(apply, params, batch.x, { training: false, rng, state });
+        numClasses = y.shape[y.rank - 1] ?? 0;
         const loss = lossFn(y, batch.y);
         return [
           tf.stack([tf.mul(loss, indices.length), tf.mul(accuracy(y, batch.y), indices.length)]),
@@ -144,21 +136,15 @@ export function evaluateClassifier<P extends TensorTree>(
       const [l, c] = summary.dataSync();
       const p = predicted.dataSync();
       const t = truth.dataSync();
-      const classes =
-        (predicted.shape[0] ?? 0) > 0
-          ? Math.max(
-              confusion.length,
-              ...Array.from(t, (v) => v + 1),
-              ...Array.from(p, (v) => v + 1),
-            )
-          : confusion.length;
-      if (classes > confusion.length) {
-        confusion = Array.from({ length: classes }, (_, i) =>
-          Array.from({ length: classes }, (_, j) => confusion[i]?.[j] ?? 0),
+      if (numClasses > confusion.length) {
+        confusion = Array.from({ length: numClasses }, (_, i) =>
+          Array.from({ length: numClasses }, (_, j) => confusion[i]?.[j] ?? 0),
         );
       }
-      for (let i = 0; i < p.length; i++)
-        (confusion[t[i] as number] as number[])[p[i] as number]! += 1;
+      for (let i = 0; i < p.length; i++) {
+        const row = confusion[t[i] as number];
+        if (row) row[p[i] as number] = (row[p[i] as number] ?? 0) + 1;
+      }
       lossSum += l as number;
       correct += c as number;
       tf.dispose([summary, predicted, truth]);
@@ -189,7 +175,11 @@ export function evaluateClassifier<P extends TensorTree>(
 export function classification<P extends TensorTree>(
   options: ClassificationOptions<P>,
 ): TrainingProblem<Batch> {
-  const lossFn = options.loss ?? softmaxCrossEntropy;
+  // Labels are checked once when the data is loaded; reading them back every step would stall the device.
+  const lossFn =
+    options.loss ??
+    ((logits: tf.Tensor, labels: tf.Tensor) =>
+      softmaxCrossEntropy(logits, labels, { checkLabels: false }));
   return {
     params: { model: options.params },
     ...(options.state ? { state: options.state } : {}),

@@ -3,7 +3,6 @@ export { type AdamOptions, adam } from './adam.js';
 export {
   type ApplyContext,
   type ApplyFn,
-  accuracy,
   type ClassificationOptions,
   type ClassifierEvaluation,
   classification,
