@@ -1,0 +1,28 @@
+// Public API of @runge/datasets for browsers and bundlers (the `browser` export condition):
+// everything except the file readers and the embedded MNIST, which need Node's fs.
+export { type Batch, type BatchOptions, batches, numBatches } from './batches.js';
+export {
+  type BlackScholesParams,
+  type BlackScholesValues,
+  blackScholesCall,
+  blackScholesPut,
+} from './black-scholes.js';
+export {
+  type BlackScholesDatasetOptions,
+  type BlackScholesRanges,
+  blackScholesDataset,
+  type Range,
+} from './black-scholes-dataset.js';
+export { createDataset, type Dataset, disposeDataset } from './dataset.js';
+export { type EllipsesOptions, ellipses } from './ellipses.js';
+export { type GbmOptions, gbmPaths } from './gbm.js';
+export { mapInputs } from './map-inputs.js';
+export { erf, erfc, normalCdf } from './normal-cdf.js';
+export { fitMinMax, type MinMax, normalize } from './normalize.js';
+export { peaks, peaksFunction } from './peaks.js';
+export { pyramid } from './pyramid.js';
+export { shuffle } from './shuffle.js';
+export { type SpiralsOptions, spirals } from './spirals.js';
+export { fitStandardization, type Standardization, standardize } from './standardize.js';
+export { subset } from './subset.js';
+export { trainValidationSplit } from './train-validation-split.js';
