@@ -1,6 +1,245 @@
 #!/usr/bin/env node
-// The `runge` command. Subcommands arrive with the training package.
-import { initBackend } from '@runge/tensor-ops';
+import { ConfigError, RungeError } from '@runge/tensor-ops';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { evalCommand } from './commands/eval.js';
+import { resumeCommand } from './commands/resume.js';
+import { type CommandIo, runTraining } from './commands/train.js';
+import { type RunConfigInput, readConfigFile, resolveConfig, setPath } from './config.js';
+import { progressMode } from './progress.js';
+import { newRunDir, RunDirError, writeJson } from './run-dir.js';
 
-const info = await initBackend();
-console.log(`runge: backend ${info.backend}`);
+/** Exit codes: 0 success, 1 runtime failure, 2 bad usage or configuration, 130 interrupted. */
+const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+function integer(name: string, min = 1): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got '${value}'`);
+    return n;
+  };
+}
+
+function positive(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new InvalidArgumentError(`${name} must be a positive number, got '${value}'`);
+    return n;
+  };
+}
+
+/** Flags of `runge train` and the configuration path each sets. */
+const TRAIN_FLAGS: readonly [
+  flag: string,
+  path: string,
+  description: string,
+  parse?: (v: string) => unknown,
+  choices?: readonly string[],
+][] = [
+  ['--preset <name>', 'model.preset', 'model preset', undefined, ['w1', 'toy']],
+  [
+    '--architecture <dynamics>',
+    'model.dynamics',
+    'ODE block dynamics',
+    undefined,
+    ['resnet', 'resnet2', 'parabolic', 'antisymmetric', 'hamiltonian'],
+  ],
+  [
+    '--integrator <method>',
+    'model.integrator',
+    'time stepping of the ODE block',
+    undefined,
+    ['euler', 'midpoint', 'heun', 'rk4', 'leapfrog'],
+  ],
+  ['--steps <n>', 'model.steps', 'time steps N of the ODE block', integer('--steps')],
+  [
+    '--controls <m>',
+    'model.controls',
+    'weight sets M of the ODE block (default N)',
+    integer('--controls'),
+  ],
+  ['--channels <c>', 'model.channels', 'channels of the ODE block', integer('--channels')],
+  [
+    '--gradient <mode>',
+    'model.gradient',
+    'gradient through the ODE block',
+    undefined,
+    ['backprop', 'checkpoint', 'adjoint', 'reversible'],
+  ],
+  ['--epochs <n>', 'train.epochs', 'epochs', integer('--epochs')],
+  ['--batch-size <n>', 'train.batchSize', 'examples per batch', integer('--batch-size')],
+  ['--lr <rate>', 'train.lr', 'peak learning rate', positive('--lr')],
+  ['--optimizer <name>', 'train.optimizer', 'optimiser', undefined, ['sgd', 'momentum', 'adam']],
+  [
+    '--schedule <name>',
+    'train.schedule',
+    'learning-rate schedule',
+    undefined,
+    ['constant', 'cosine', 'step'],
+  ],
+  [
+    '--data <source>',
+    'data.source',
+    'data set',
+    undefined,
+    ['mnist', 'idx', 'cifar10', 'spirals', 'peaks', 'ellipses'],
+  ],
+  ['--data-path <dir>', 'data.path', 'directory of the data files (idx, cifar10)'],
+  ['--limit <n>', 'data.limit', 'use only the first n training examples', integer('--limit')],
+  [
+    '--backend <name>',
+    'backend',
+    'TF.js backend',
+    undefined,
+    ['auto', 'wasm', 'cpu', 'tensorflow'],
+  ],
+  ['--seed <n>', 'seed', 'random seed', integer('--seed', 0)],
+  ['--out <dir>', 'output', 'directory for run directories (default runs)'],
+  ['--name <name>', 'name', 'run name prefix'],
+];
+
+function camel(flag: string): string {
+  const long = (flag.split(' ')[0] as string).replace(/^--/, '');
+  return long.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+}
+
+function createIo(json: boolean, signal?: AbortSignal): CommandIo {
+  return {
+    out: process.stdout,
+    mode: progressMode(process.stdout, json),
+    ...(signal ? { signal } : {}),
+  };
+}
+
+/** Aborts on the first Ctrl-C (training writes a checkpoint and stops); a second one exits at once. */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(
+      '\ninterrupt: finishing the current batch and writing a checkpoint (Ctrl-C again to quit now)\n',
+    );
+    controller.abort();
+  });
+  return controller.signal;
+}
+
+/** Builds the `runge` program. */
+export function createProgram(): Command {
+  const program = new Command('runge')
+    .description('Train, evaluate and inspect ODE networks (Runge).')
+    .showHelpAfterError()
+    .exitOverride();
+
+  const train = program
+    .command('train')
+    .description('train a model; with no options, the W1 ODE-ResNet on the embedded MNIST digits')
+    .option('--config <file>', 'run configuration (JSON or YAML); flags override it')
+    .option('--json', 'print JSON lines instead of progress bars');
+  for (const [flag, , description, parse, choices] of TRAIN_FLAGS) {
+    const option = new Option(flag, description);
+    if (choices) option.choices(choices);
+    if (parse) option.argParser(parse);
+    train.addOption(option);
+  }
+  train.action(async (opts: Record<string, unknown>) => {
+    const input = (
+      opts.config ? await readConfigFile(opts.config as string) : {}
+    ) as RunConfigInput;
+    const merged = structuredClone(input ?? {}) as Record<string, unknown>;
+    for (const [flag, path] of TRAIN_FLAGS) {
+      const value = opts[camel(flag)];
+      if (value !== undefined) setPath(merged, path, value);
+    }
+    const config = resolveConfig(merged, opts.config ? String(opts.config) : 'options');
+    const paths = await newRunDir(
+      config.output,
+      config.name ?? (config.model.config ? 'custom' : config.model.preset),
+    );
+    await writeJson(paths.config, config);
+    process.exitCode = await runTraining(
+      config,
+      paths,
+      createIo(Boolean(opts.json), interruptSignal()),
+    );
+  });
+
+  program
+    .command('resume')
+    .description('continue a run from its last checkpoint')
+    .requiredOption('--run <dir>', 'run directory')
+    .option('--epochs <n>', 'new total number of epochs', integer('--epochs'))
+    .addOption(
+      new Option('--backend <name>', 'TF.js backend').choices([
+        'auto',
+        'wasm',
+        'cpu',
+        'tensorflow',
+      ]),
+    )
+    .option('--json', 'print JSON lines instead of progress bars')
+    .action(async (opts: { run: string; epochs?: number; backend?: string; json?: boolean }) => {
+      process.exitCode = await resumeCommand(opts, createIo(Boolean(opts.json), interruptSignal()));
+    });
+
+  program
+    .command('eval')
+    .description("evaluate a run's model: accuracy, loss, confusion matrix")
+    .requiredOption('--run <dir>', 'run directory')
+    .addOption(
+      new Option('--split <name>', 'which data')
+        .choices(['test', 'validation', 'train'])
+        .default('test'),
+    )
+    .addOption(
+      new Option('--backend <name>', 'TF.js backend').choices([
+        'auto',
+        'wasm',
+        'cpu',
+        'tensorflow',
+      ]),
+    )
+    .option('--json', 'print JSON')
+    .action(
+      async (opts: {
+        run: string;
+        split: 'test' | 'validation' | 'train';
+        backend?: string;
+        json?: boolean;
+      }) => {
+        process.exitCode = await evalCommand(opts, createIo(Boolean(opts.json)));
+      },
+    );
+
+  return program;
+}
+
+function isUsageError(e: unknown): boolean {
+  return (
+    e instanceof ConfigError ||
+    e instanceof RunDirError ||
+    (e instanceof RungeError && e.code === 'E_VALUE')
+  );
+}
+
+/** Runs the CLI on `argv` and returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`runge: ${message}\n`);
+    if (process.env.RUNGE_DEBUG && e instanceof Error && e.stack)
+      process.stderr.write(`${e.stack}\n`);
+    return isUsageError(e) ? EXIT.usage : EXIT.failure;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exit(code);

@@ -1,0 +1,74 @@
+import { initBackend, loadTrees, type TensorTree, treeDispose } from '@runge/tensor-ops';
+import { evaluateClassifier, tensorSource } from '@runge/train';
+import { loadRunData } from '../data.js';
+import { buildRunModel } from '../model.js';
+import { openRunDir } from '../run-dir.js';
+import { readRunConfig } from './run-config.js';
+import type { CommandIo } from './train.js';
+
+/** Formats a confusion matrix as an aligned table with true classes as rows. */
+export function formatConfusion(confusion: readonly (readonly number[])[]): string {
+  const width = Math.max(3, ...confusion.flat().map((v) => String(v).length)) + 1;
+  const pad = (s: string | number): string => String(s).padStart(width);
+  const header = `${'true\\pred'.padEnd(10)}${confusion.map((_, j) => pad(j)).join('')}`;
+  const rows = confusion.map((row, i) => `${String(i).padEnd(10)}${row.map(pad).join('')}`);
+  return [header, ...rows].join('\n');
+}
+
+/** `runge eval --run DIR`: accuracy, loss and confusion matrix of a run's model on a split. */
+export async function evalCommand(
+  options: { run: string; split: 'test' | 'validation' | 'train'; backend?: string },
+  io: CommandIo,
+): Promise<number> {
+  const paths = await openRunDir(options.run);
+  const config = await readRunConfig(paths, options.backend);
+  await initBackend({ backend: config.backend });
+  const data = await loadRunData(config);
+  try {
+    const dataset =
+      options.split === 'test'
+        ? data.test
+        : options.split === 'train'
+          ? data.train
+          : data.validation;
+    if (!dataset) {
+      io.out.write(
+        'this run has no validation split (data.validation is 0); use --split test or train\n',
+      );
+      return 2;
+    }
+    const model = buildRunModel(config, data);
+    const archive = await loadTrees(paths.checkpoint);
+    try {
+      const trees = archive.trees as {
+        params: Record<string, TensorTree>;
+        best?: Record<string, TensorTree>;
+        state?: TensorTree;
+      };
+      const params = (trees.best ?? trees.params).model as TensorTree;
+      const result = evaluateClassifier(
+        model.apply,
+        params,
+        trees.state ?? {},
+        tensorSource(dataset),
+      );
+      if (io.mode === 'json') {
+        io.out.write(
+          `${JSON.stringify({ event: 'eval', run: paths.dir, split: options.split, ...result })}\n`,
+        );
+      } else {
+        io.out.write(
+          `${options.split}: accuracy ${(100 * result.accuracy).toFixed(2)}%, loss ${result.loss.toFixed(4)}, ${result.examples} examples\n`,
+        );
+        io.out.write(
+          `confusion matrix (rows: true class, columns: predicted):\n${formatConfusion(result.confusion)}\n`,
+        );
+      }
+      return 0;
+    } finally {
+      treeDispose(archive.trees as TensorTree);
+    }
+  } finally {
+    data.dispose();
+  }
+}

@@ -1,0 +1,216 @@
+import type { Writable } from 'node:stream';
+import {
+  type BackendInfo,
+  initBackend,
+  loadTrees,
+  type TensorTree,
+  type TreeArchive,
+  treeDispose,
+  treeSize,
+} from '@runge/tensor-ops';
+import {
+  adam,
+  classification,
+  type EpochRecord,
+  evaluateClassifier,
+  type FitResult,
+  fit,
+  type Optimizer,
+  type ScheduleConfig,
+  sgd,
+  type TrainEvent,
+  tensorSource,
+} from '@runge/train';
+import type { RunConfig } from '../config.js';
+import { loadRunData, type RunData } from '../data.js';
+import { buildRunModel, type RunModel } from '../model.js';
+import { writeTrainingPlots } from '../plots-run.js';
+import { createProgress, formatDuration, type ProgressMode } from '../progress.js';
+import { appendJsonLine, type RunPaths, writeJson } from '../run-dir.js';
+
+/** Where a command writes and how. */
+export interface CommandIo {
+  readonly out: Writable;
+  readonly mode: ProgressMode;
+  readonly signal?: AbortSignal;
+}
+
+/** What `summary.json` of a run holds. */
+export interface RunSummary {
+  readonly reason: FitResult['reason'];
+  readonly epochs: number;
+  readonly steps: number;
+  readonly seconds: number;
+  readonly backend: string;
+  readonly parameters: number;
+  readonly test?: { readonly loss: number; readonly accuracy: number; readonly examples: number };
+  readonly finalEpoch?: EpochRecord;
+}
+
+function optimizerOf(config: RunConfig): Optimizer {
+  switch (config.train.optimizer) {
+    case 'sgd':
+      return sgd();
+    case 'momentum':
+      return sgd({ momentum: config.train.momentum, nesterov: true });
+    case 'adam':
+      return adam();
+  }
+}
+
+function scheduleOf(config: RunConfig): ScheduleConfig {
+  const lr = config.train.lr;
+  switch (config.train.schedule) {
+    case 'constant':
+      return { type: 'constant', lr };
+    case 'cosine':
+      return { type: 'cosine', lr, final: lr / 100 };
+    case 'step':
+      return {
+        type: 'step',
+        lr,
+        factor: 0.1,
+        every: Math.max(1, Math.round(config.train.epochs / 3)),
+      };
+  }
+}
+
+function line(io: CommandIo, text: string): void {
+  if (io.mode !== 'json') io.out.write(`${text}\n`);
+}
+
+function json(io: CommandIo, value: unknown): void {
+  if (io.mode === 'json') io.out.write(`${JSON.stringify(value)}\n`);
+}
+
+/**
+ * Trains (or continues training) the run in `paths` with `config`: loads the data, builds the
+ * model, runs `fit` with checkpoints into the run directory, writes metrics.jsonl and the plots,
+ * evaluates on the test set and writes summary.json. Returns the exit code.
+ */
+export async function runTraining(
+  config: RunConfig,
+  paths: RunPaths,
+  io: CommandIo,
+  options: { resume?: boolean; backend?: BackendInfo } = {},
+): Promise<number> {
+  const start = performance.now();
+  const backend = options.backend ?? (await initBackend({ backend: config.backend }));
+  line(
+    io,
+    `backend: ${backend.backend}${backend.simd ? ' (SIMD)' : ''}, ${backend.threads ?? 'auto'} thread(s)`,
+  );
+  const data = await loadRunData(config);
+  let resume: TreeArchive | undefined;
+  try {
+    const model = buildRunModel(config, data);
+    if (options.resume) resume = await loadTrees(paths.checkpoint);
+    const init = model.init(config.seed);
+    const parameters = treeSize(init.params);
+    line(
+      io,
+      `data: ${data.train.name} ${data.train.size} train, ${data.validation?.size ?? 0} validation, ${data.test.size} test`,
+    );
+    line(io, `model: ${model.description}, ${parameters.toLocaleString('en-US')} parameters`);
+    json(io, {
+      event: 'run',
+      dir: paths.dir,
+      backend: backend.backend,
+      parameters,
+      model: model.config,
+    });
+    const progress = createProgress(io.mode, io.out);
+    const history: EpochRecord[] = [];
+    const onEvent = (e: TrainEvent): void => {
+      progress.onEvent(e);
+      if (e.type === 'epoch-end') history.push(e.record);
+    };
+    const problem = classification({
+      apply: model.apply,
+      params: init.params,
+      ...(init.state ? { state: init.state } : {}),
+      optimizer: optimizerOf(config),
+      learningRate: scheduleOf(config),
+      ...(config.train.clipNorm !== undefined ? { clipNorm: config.train.clipNorm } : {}),
+      ...(config.train.weightDecay > 0 ? { weightDecay: config.train.weightDecay } : {}),
+    });
+    const pending: Promise<unknown>[] = [];
+    const result = await fit({
+      problem,
+      train: tensorSource(data.train),
+      ...(data.validation ? { validation: tensorSource(data.validation) } : {}),
+      epochs: config.train.epochs,
+      batchSize: config.train.batchSize,
+      seed: config.seed,
+      checkpoint: { file: paths.checkpoint, everyEpochs: config.train.checkpointEvery },
+      ...(resume ? { resume } : {}),
+      ...(config.train.earlyStopping ? { earlyStopping: config.train.earlyStopping } : {}),
+      ...(io.signal ? { signal: io.signal } : {}),
+      config: config as unknown as never,
+      onEvent: (e) => {
+        onEvent(e);
+        if (e.type === 'epoch-end') pending.push(appendJsonLine(paths.metrics, e.record));
+      },
+    });
+    resume = undefined; // fit owns it now
+    await Promise.all(pending);
+    progress.stop();
+    const plots = await writeTrainingPlots(paths.plots, result.history);
+    try {
+      const summary = finish(
+        model,
+        result,
+        data,
+        backend.backend,
+        parameters,
+        (performance.now() - start) / 1000,
+      );
+      await writeJson(paths.summary, summary);
+      json(io, { event: 'summary', dir: paths.dir, plots, ...summary });
+      if (summary.test) {
+        line(
+          io,
+          `test accuracy ${(100 * summary.test.accuracy).toFixed(2)}% (loss ${summary.test.loss.toFixed(4)}) on ${summary.test.examples} examples`,
+        );
+      }
+      line(
+        io,
+        `${result.reason === 'interrupted' ? 'stopped' : 'done'} after ${formatDuration(summary.seconds)}; run written to ${paths.dir}`,
+      );
+      return result.reason === 'interrupted' ? 130 : 0;
+    } finally {
+      treeDispose(result.params);
+      treeDispose(result.state);
+    }
+  } finally {
+    if (resume) treeDispose(resume.trees as TensorTree);
+    data.dispose();
+  }
+}
+
+function finish(
+  model: RunModel,
+  result: FitResult,
+  data: RunData,
+  backend: string,
+  parameters: number,
+  seconds: number,
+): RunSummary {
+  const test = evaluateClassifier(
+    model.apply,
+    result.params.model as TensorTree,
+    result.state,
+    tensorSource(data.test),
+  );
+  const finalEpoch = result.history.at(-1);
+  return {
+    reason: result.reason,
+    epochs: result.epochs,
+    steps: result.steps,
+    seconds,
+    backend,
+    parameters,
+    test: { loss: test.loss, accuracy: test.accuracy, examples: test.examples },
+    ...(finalEpoch ? { finalEpoch } : {}),
+  };
+}
