@@ -1,2 +1,3 @@
 // Public API of @runge/multigrid.
-export {};
+export { galerkinCoarsen, galerkinOperatorMatrix, galerkinRefine } from './galerkin.js';
+export { type RediscretizeOptions, rediscretize } from './rediscretize.js';
