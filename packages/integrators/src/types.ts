@@ -90,7 +90,8 @@ export type Method = FixedStepMethodName | 'dopri5' | 'leapfrog' | ButcherTablea
  * - `'checkpoint'`: store every k-th state, recompute the others during the backward pass (the
  *   same gradient; memory like N/k + k);
  * - `'adjoint'`: solve the continuous adjoint ODE `λ' = −(∂f/∂y)ᵀ λ` backwards (memory
- *   independent of N; an approximation of the discrete gradient that improves with the step);
+ *   independent of N; an approximation of the discrete gradient that improves with the step —
+ *   except for leapfrog, whose adjoint, solved with leapfrog, is the discrete gradient itself);
  * - `'reversible'`: for schemes that can be run backwards exactly (leapfrog), reconstruct the
  *   states backwards instead of storing them (the backprop gradient, memory independent of N).
  *
@@ -108,6 +109,9 @@ export type GradientMode = 'backprop' | 'checkpoint' | 'adjoint' | 'reversible';
  *   `[t0 + jT/M, t0 + (j+1)T/M)` the control is `values[j]` (a ResNet with one weight per step is
  *   `M = N`).
  * - `'linear'`: `M ≥ 2` nodes at `t0 + jT/(M − 1)`, linearly interpolated.
+ *
+ * Here `T = t1 − t0`, so the grid runs from `t0` to `t1`: integrating backwards (`t1 < t0`),
+ * `values[0]` belongs to `t0`.
  *
  * @example
  * ```ts
