@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './errors.js';
 import { registerGradients } from './gradients.js';
+import { installWasmKernels } from './kernels/install-wasm-kernels.js';
+import { prepareWasmThreads } from './kernels/wasm-threads.js';
 import { assertNumber, assertOneOf } from './validate.js';
 
 /**
@@ -22,8 +24,10 @@ export interface InitBackendOptions {
   /** The backend to select; default `'auto'`. */
   readonly backend?: BackendRequest;
   /**
-   * Threads for the wasm backend where the platform supports its threaded build; ignored by the
-   * other backends. Default: the backend's own choice.
+   * XNNPACK threads of the wasm backend (at most 8); ignored by the other backends. In Node,
+   * Runge starts TF.js's threaded build on worker_threads; in browsers TF.js uses it when the
+   * page is cross-origin isolated. Fixed by the process's first wasm initialisation. Default: 1
+   * in Node, the backend's own choice in browsers.
    */
   readonly threads?: number;
 }
@@ -138,8 +142,14 @@ async function tryTensorflow(notes: string[]): Promise<BackendInfo | null> {
 
 async function useWasm(threads: number | undefined, notes: string[]): Promise<BackendInfo> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const threadsStarted = prepareWasmThreads(threads, notes);
   if (threads !== undefined) wasm.setThreadsCount(threads);
-  await activate('wasm');
+  try {
+    await activate('wasm');
+  } finally {
+    threadsStarted();
+  }
+  await installWasmKernels();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
   return {

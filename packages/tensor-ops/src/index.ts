@@ -33,6 +33,7 @@ export {
 } from './errors.js';
 export { assertGradients, hasGradients, registerGradients } from './gradients.js';
 export { prolong, restrict } from './grid-transfer.js';
+export { installWasmKernels, type WasmKernelsInfo } from './kernels/install-wasm-kernels.js';
 export { Rng, type RngState } from './rng.js';
 export {
   type ConvSpectralNormOptions,
