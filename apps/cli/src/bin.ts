@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, RungeError } from '@runge/tensor-ops';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { evalCommand } from './commands/eval.js';
@@ -211,6 +213,20 @@ export function createProgram(): Command {
         process.exitCode = await evalCommand(opts, createIo(Boolean(opts.json)));
       },
     );
+
+  program
+    .command('bench')
+    .description('run the benchmarks (W1 training step, W2 kernels, W3 integrators) as JSON lines')
+    .option('--only <list>', 'comma list of W1, W2, W3')
+    .option('--backend <list>', 'comma list of wasm, cpu')
+    .option('--seconds <s>', 'timed window per W1 configuration')
+    .option('--threads <n>', 'wasm threads')
+    .action((opts: Record<string, string | undefined>) => {
+      const args = Object.entries(opts).flatMap(([k, v]) => (v === undefined ? [] : [`--${k}`, v]));
+      const entry = fileURLToPath(new URL('./bench/main.js', import.meta.url));
+      const child = spawnSync(process.execPath, [entry, ...args], { stdio: 'inherit' });
+      process.exitCode = child.status ?? EXIT.failure;
+    });
 
   return program;
 }

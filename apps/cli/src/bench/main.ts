@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `pnpm bench`: runs BENCHMARK.md's W1 and W2 and prints one JSON line per configuration.
+// `pnpm bench` / `runge bench`: runs BENCHMARK.md's W1, W2 and W3 and prints one JSON line per configuration.
 //
-//   node apps/cli/dist/bench/main.js [--only W1,W2] [--backend wasm,cpu] [--seconds 10] [--threads n]
+//   node apps/cli/dist/bench/main.js [--only W1,W2,W3] [--backend wasm,cpu] [--seconds 10] [--threads n]
 //
 // Without --threads, wasm runs single-threaded in this process and, on a machine with several
 // cores, once more with all of them in a child process (a process's first wasm initialisation

@@ -1,12 +1,13 @@
-// The benchmark suite of BENCHMARK.md (W1, W2) on the backends Runge embeds, as JSON records.
+// The benchmark suite of BENCHMARK.md (W1, W2, W3) on the backends Runge embeds, as JSON records.
 import { initBackend } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { round3 } from './measure.js';
 import { runW1, type W1Config } from './w1-ode-resnet.js';
 import { runW2, type W2Config } from './w2-kernels.js';
+import { runW3 } from './w3.js';
 
 /** Workloads of BENCHMARK.md that this suite implements. */
-export const WORKLOADS = ['W1', 'W2'] as const;
+export const WORKLOADS = ['W1', 'W2', 'W3'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
 /** Backends the suite runs on (tensorflow needs a user-installed package; not benchmarked here). */
@@ -130,6 +131,20 @@ export async function runBenchmarks(
             : {}),
         });
       }
+    }
+    if (options.only.includes('W3')) {
+      // The cpu backend is 50-1000x slower than wasm: a smaller batch keeps W3 to seconds there.
+      log(`W3 ${backend} (${common.threads} thread(s))`);
+      runW3({
+        batch: backend === 'cpu' ? 128 : 1024,
+        emit: (r) =>
+          emit({
+            workload: 'W3',
+            ...common,
+            ...(backend === 'cpu' ? { reduced: true } : {}),
+            ...r,
+          }),
+      });
     }
   }
 }
