@@ -1,2 +1,71 @@
 // Public API of @runge/architectures.
-export {};
+
+export type { ActivationLayerConfig } from './activation-layer.js';
+export {
+  ACTIVATIONS,
+  type ActivationName,
+  activate,
+  SELU_ALPHA,
+  SELU_LAMBDA,
+} from './activations.js';
+export {
+  type AntisymmetricDynamicsOptions,
+  antisymmetricDynamics,
+} from './antisymmetric-dynamics.js';
+export type { BatchNormLayerConfig } from './batch-norm.js';
+export type { ConvLayerConfig } from './conv-layer.js';
+export type { DenseLayerConfig } from './dense-layer.js';
+export { describeParams } from './describe-params.js';
+export type { DropoutLayerConfig } from './dropout.js';
+export type { FlattenLayerConfig } from './flatten-layer.js';
+export type { FractalLayerConfig } from './fractal-block.js';
+export {
+  type FeaturePartitionedDynamics,
+  hamiltonianDynamics,
+} from './hamiltonian-dynamics.js';
+export type { InitializerName } from './internal/init.js';
+export type {
+  InitSpec,
+  Layer,
+  LayerContext,
+  LayerOutput,
+  ParamInfo,
+  ParamRole,
+} from './layer.js';
+export type { LayerConfig, ModelConfig } from './layer-config.js';
+export {
+  buildModel,
+  LAYER_TYPES,
+  type Model,
+  type ModelApplyContext,
+  type ModelOutput,
+  type ModelParams,
+  type ModelState,
+  type ModelVariables,
+  validateModelConfig,
+} from './model.js';
+export { type LoadedModel, loadModel, type SaveModelOptions, saveModel } from './model-io.js';
+export {
+  type HamiltonianFlowOptions,
+  hamiltonianFlow,
+  ODE_DYNAMICS,
+  ODE_METHODS,
+  type OdeDynamicsName,
+  type OdeGradientMode,
+  type OdeLayerConfig,
+  type OdeMethodName,
+} from './ode-block.js';
+export { parabolicDynamics } from './parabolic-dynamics.js';
+export type { ParamDescription } from './param-description.js';
+export type { GlobalPoolLayerConfig, PoolLayerConfig } from './pool-layer.js';
+export { type ToyOptions, toyConfig, type W1Options, w1Config } from './presets.js';
+export {
+  type DynamicsOptions,
+  type FeatureDynamics,
+  type KernelWeights,
+  resnet2Dynamics,
+  resnetDynamics,
+  type TwoLayerWeights,
+} from './resnet-dynamics.js';
+export type { LayerSummary, ModelSummary } from './summary.js';
+export { type WithStepsOptions, withSteps } from './with-steps.js';

@@ -1,0 +1,26 @@
+import { activationLayerType } from '../activation-layer.js';
+import { batchNormLayerType } from '../batch-norm.js';
+import { convLayerType } from '../conv-layer.js';
+import { denseLayerType } from '../dense-layer.js';
+import { dropoutLayerType } from '../dropout.js';
+import { flattenLayerType } from '../flatten-layer.js';
+import { fractalLayerType } from '../fractal-block.js';
+import { odeLayerType } from '../ode-block.js';
+import { globalPoolLayerType, poolLayerType } from '../pool-layer.js';
+import type { LayerType } from './layer-type.js';
+
+/** Every layer type a model config may name, by `type`. */
+export const LAYER_REGISTRY: ReadonlyMap<string, LayerType> = new Map(
+  [
+    convLayerType,
+    denseLayerType,
+    poolLayerType,
+    globalPoolLayerType,
+    flattenLayerType,
+    batchNormLayerType,
+    dropoutLayerType,
+    activationLayerType,
+    odeLayerType,
+    fractalLayerType,
+  ].map((t) => [t.type, t]),
+);

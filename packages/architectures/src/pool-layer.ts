@@ -1,0 +1,113 @@
+import { ConfigError, formatShape } from '@runge/tensor-ops';
+import * as tf from '@tensorflow/tfjs-core';
+import { checkKeys, readNumber, readOneOf } from './internal/config-values.js';
+import { COMMON_KEYS, type LayerType, requireImage } from './internal/layer-type.js';
+import type { Layer } from './layer.js';
+
+/**
+ * Average or max pooling over `size × size` windows of a feature map, moved by `stride`: a
+ * connector that lowers the resolution without parameters (`avg` with size 2, stride 2 is the
+ * W1 model's 28×28 → 14×14). Output `⌊(H − size)/stride⌋ + 1` for `'valid'`, `⌈H/stride⌉` for
+ * `'same'`.
+ *
+ * @example
+ * ```json
+ * { "type": "pool", "mode": "avg", "size": 2 }
+ * ```
+ */
+export interface PoolLayerConfig {
+  readonly type: 'pool';
+  /** Layer name (default `pool_<index>`). */
+  readonly name?: string;
+  /** `'avg'` (default) or `'max'`. */
+  readonly mode?: 'avg' | 'max';
+  /** Window side; default 2. */
+  readonly size?: number;
+  /** Stride; default `size`. */
+  readonly stride?: number;
+  /** Padding; default `'valid'`. */
+  readonly padding?: 'valid' | 'same';
+}
+
+/**
+ * Global average or max pooling: `[H, W, C]` → `[C]`, each channel reduced over the whole map.
+ *
+ * @example
+ * ```json
+ * { "type": "global-pool", "mode": "avg" }
+ * ```
+ */
+export interface GlobalPoolLayerConfig {
+  readonly type: 'global-pool';
+  /** Layer name (default `global-pool_<index>`). */
+  readonly name?: string;
+  /** `'avg'` (default) or `'max'`. */
+  readonly mode?: 'avg' | 'max';
+}
+
+const KEYS = ['mode', 'size', 'stride', 'padding'];
+
+/** The `'pool'` layer type. */
+export const poolLayerType: LayerType = {
+  type: 'pool',
+  keys: KEYS,
+  build(raw, input, name, where): Layer {
+    const config = checkKeys(raw, [...COMMON_KEYS, ...KEYS], where);
+    const [h, w, c] = requireImage(input, where, 'a pool layer');
+    const mode = readOneOf(config, 'mode', where, ['avg', 'max'] as const, 'avg');
+    const size = readNumber(config, 'size', where, { min: 1, integer: true }, 2);
+    const stride = readNumber(config, 'stride', where, { min: 1, integer: true }, size);
+    const padding = readOneOf(config, 'padding', where, ['valid', 'same'] as const, 'valid');
+    const out = (n: number): number =>
+      padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - size) / stride) + 1;
+    const [oh, ow] = [out(h), out(w)];
+    if (oh < 1 || ow < 1) {
+      throw new ConfigError(
+        `${where}: a ${size}×${size} 'valid' pooling window does not fit the input ${formatShape(input.shape)}; use a smaller size or padding 'same'`,
+      );
+    }
+    return {
+      name,
+      type: 'pool',
+      config: { type: 'pool', name, mode, size, stride, padding },
+      inputShape: input.shape,
+      outputShape: [oh, ow, c],
+      params: [],
+      state: [],
+      stochastic: false,
+      apply(_p, x) {
+        const x4 = x as tf.Tensor4D;
+        return {
+          y:
+            mode === 'avg'
+              ? tf.avgPool(x4, size, stride, padding)
+              : tf.maxPool(x4, size, stride, padding),
+        };
+      },
+    };
+  },
+};
+
+/** The `'global-pool'` layer type. */
+export const globalPoolLayerType: LayerType = {
+  type: 'global-pool',
+  keys: ['mode'],
+  build(raw, input, name, where): Layer {
+    const config = checkKeys(raw, [...COMMON_KEYS, 'mode'], where);
+    const [, , c] = requireImage(input, where, 'a global-pool layer');
+    const mode = readOneOf(config, 'mode', where, ['avg', 'max'] as const, 'avg');
+    return {
+      name,
+      type: 'global-pool',
+      config: { type: 'global-pool', name, mode },
+      inputShape: input.shape,
+      outputShape: [c],
+      params: [],
+      state: [],
+      stochastic: false,
+      apply(_p, x) {
+        return { y: mode === 'avg' ? tf.mean(x, [1, 2]) : tf.max(x, [1, 2]) };
+      },
+    };
+  },
+};
