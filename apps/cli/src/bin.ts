@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, RungeError } from '@runge/tensor-ops';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { coarsenCommand } from './commands/coarsen.js';
 import { evalCommand } from './commands/eval.js';
 import { resumeCommand } from './commands/resume.js';
 import { type CommandIo, runTraining } from './commands/train.js';
@@ -89,6 +90,31 @@ const TRAIN_FLAGS: readonly [
   ],
   ['--data-path <dir>', 'data.path', 'directory of the data files (idx, cifar10)'],
   ['--limit <n>', 'data.limit', 'use only the first n training examples', integer('--limit')],
+  [
+    '--resolution <h>',
+    'data.resolution',
+    'image height to train at (28, 14 or 7 for MNIST; full-weighting restriction)',
+    integer('--resolution'),
+  ],
+  [
+    '--shift <pixels>',
+    'data.shift',
+    'augmentation: move training images by up to this many pixels (default 2 for images, 0 = off)',
+    integer('--shift', 0),
+  ],
+  [
+    '--multilevel <levels>',
+    'train.multilevel',
+    'train coarse to fine on this many levels of the image pyramid',
+    integer('--multilevel'),
+  ],
+  [
+    '--multilevel-method <method>',
+    'train.multilevelMethod',
+    'how kernels move between levels',
+    undefined,
+    ['naive', 'galerkin', 'rediscretize'],
+  ],
   [
     '--backend <name>',
     'backend',
@@ -211,6 +237,36 @@ export function createProgram(): Command {
         json?: boolean;
       }) => {
         process.exitCode = await evalCommand(opts, createIo(Boolean(opts.json)));
+      },
+    );
+
+  program
+    .command('coarsen')
+    .description(
+      "move a trained run's model to another image resolution (a new run that runge eval can evaluate)",
+    )
+    .requiredOption('--run <dir>', 'run directory of the trained model')
+    .requiredOption(
+      '--to <h>',
+      'target image height (half or double the run resolution)',
+      integer('--to'),
+    )
+    .addOption(
+      new Option('--method <name>', 'how convolution kernels move (all: one new run per method)')
+        .choices(['naive', 'galerkin', 'rediscretize', 'all'])
+        .default('galerkin'),
+    )
+    .option('--out <dir>', 'directory for the new run (default: next to the source run)')
+    .option('--json', 'print JSON')
+    .action(
+      async (opts: {
+        run: string;
+        to: number;
+        method: 'naive' | 'galerkin' | 'rediscretize' | 'all';
+        out?: string;
+        json?: boolean;
+      }) => {
+        process.exitCode = await coarsenCommand(opts, createIo(Boolean(opts.json)));
       },
     );
 

@@ -38,6 +38,18 @@ export const runConfigSchema = z.strictObject({
       limit: z.int().min(1).optional(),
       /** Evaluate on only the first `testLimit` test examples. */
       testLimit: z.int().min(1).optional(),
+      /**
+       * Input resolution of image data: the native height `H` or `H/2^k` (each a full-weighting
+       * restriction of the previous, while `H/2^k` is an integer ≥ 2: 28, 14, 7 for MNIST);
+       * default the native size.
+       */
+      resolution: z.int().min(1).optional(),
+      /**
+       * Data augmentation of image data: every training image moved by random integer offsets in
+       * `{−shift, …, shift}` pixels along each axis (zero fill); default 2 for image data, 0 (off)
+       * otherwise.
+       */
+      shift: z.int().min(0).optional(),
       /** Points of a synthetic set (train + test). */
       points: z.int().min(10).default(2000),
       /** Classes of a synthetic set. */
@@ -88,6 +100,19 @@ export const runConfigSchema = z.strictObject({
         .optional(),
       /** Write a checkpoint every this many epochs. */
       checkpointEvery: z.int().min(1).default(1),
+      /**
+       * Multilevel training on `L` levels of the image pyramid: resolutions `H/2^(L−1)` … `H`
+       * (`⌈·⌉` at each halving), the epochs split evenly across the levels with the remainder
+       * going to the finest ones; 1 (or absent) trains at the full resolution only.
+       */
+      multilevel: z.int().min(1).optional(),
+      /** How kernels move from one level to the next (multilevel training). */
+      multilevelMethod: z.enum(['naive', 'galerkin', 'rediscretize']).default('naive'),
+      /**
+       * Multilevel training also refines depth: the ODE blocks run `N/2^(L−1−ℓ)` steps at level
+       * `ℓ` (`N` = model.steps at the finest), prolonged in time between levels.
+       */
+      multilevelDepth: z.boolean().default(false),
     })
     .prefault({}),
 });
@@ -156,6 +181,12 @@ export function resolveConfig(input: unknown, source = 'configuration'): RunConf
   if (config.model.dynamics === 'hamiltonian' && config.model.integrator !== 'leapfrog') {
     throw new ConfigError(
       `${source}: model.dynamics 'hamiltonian' needs model.integrator 'leapfrog' (got '${config.model.integrator}')`,
+    );
+  }
+  const levels = config.train.multilevel ?? 1;
+  if (levels > config.train.epochs) {
+    throw new ConfigError(
+      `${source}: train.multilevel ${levels} needs at least ${levels} epochs (one per level), got train.epochs ${config.train.epochs}`,
     );
   }
   if ((config.data.source === 'idx' || config.data.source === 'cifar10') && !config.data.path) {

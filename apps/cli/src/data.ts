@@ -8,11 +8,12 @@ import {
   loadEmbeddedMnist,
   loadIdxDataset,
   peaks,
+  pyramid,
   spirals,
   subset,
   trainValidationSplit,
 } from '@runge/datasets';
-import { DataError, Rng } from '@runge/tensor-ops';
+import { ConfigError, DataError, Rng } from '@runge/tensor-ops';
 import type { RunConfig } from './config.js';
 
 /** The data of a run: training, validation (optional) and test sets. */
@@ -108,9 +109,44 @@ function synthetic(config: RunConfig, rng: Rng): { train: Dataset; test: Dataset
   }
 }
 
+/** The resolutions image data of height `h` can be used at: `h/2^k` while it halves exactly, ≥ 2 (28, 14, 7). */
+export function resolutionsOf(h: number): number[] {
+  const sizes = [h];
+  for (let s = h; s % 2 === 0 && s > 2; s /= 2) sizes.push(s / 2);
+  return sizes;
+}
+
+/**
+ * The dataset at `resolution` (its height): the images restricted by full weighting as often as
+ * needed (the pyramid of @runge/datasets). Takes ownership of `ds`.
+ */
+function atResolution(ds: Dataset, resolution: number | undefined, source: string): Dataset {
+  if (resolution === undefined) return ds;
+  if (ds.x.rank !== 4) {
+    disposeDataset(ds);
+    throw new ConfigError(
+      `data.resolution applies to image data; '${source}' gives examples of shape [${ds.x.shape.slice(1).join(', ')}]`,
+    );
+  }
+  const sizes = resolutionsOf(ds.x.shape[1] as number);
+  const level = sizes.indexOf(resolution);
+  if (level < 0) {
+    disposeDataset(ds);
+    throw new ConfigError(
+      `data.resolution ${resolution} is not available for ${ds.x.shape[1]}×${ds.x.shape[2]} '${source}' images; use one of ${sizes.join(', ')} (each a full-weighting restriction of the previous)`,
+    );
+  }
+  if (level === 0) return ds;
+  const levels = pyramid(ds, level + 1);
+  disposeDataset(ds);
+  for (const other of levels.slice(0, -1)) disposeDataset(other);
+  return levels.at(-1) as Dataset;
+}
+
 /**
  * Loads the training, validation and test sets a run configuration names. The validation set is
  * a seeded random share of the training set; the test set is the dataset's own test split.
+ * With `data.resolution`, images are restricted by full weighting to that height first.
  */
 export async function loadRunData(config: RunConfig): Promise<RunData> {
   const rng = Rng.fromSeed(config.seed).split();
@@ -131,8 +167,21 @@ export async function loadRunData(config: RunConfig): Promise<RunData> {
     default:
       parts = synthetic(config, rng);
   }
+  const { resolution } = config.data;
   let train = firstN(parts.train, config.data.limit);
-  const test = firstN(parts.test, config.data.testLimit);
+  let test = firstN(parts.test, config.data.testLimit);
+  try {
+    train = atResolution(train, resolution, config.data.source);
+  } catch (e) {
+    disposeDataset(test);
+    throw e;
+  }
+  try {
+    test = atResolution(test, resolution, config.data.source);
+  } catch (e) {
+    disposeDataset(train);
+    throw e;
+  }
   let validation: Dataset | undefined;
   if (config.data.validation > 0) {
     const split = trainValidationSplit(train, config.data.validation, rng.split());

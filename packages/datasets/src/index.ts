@@ -30,6 +30,7 @@ export { erf, erfc, normalCdf } from './normal-cdf.js';
 export { fitMinMax, type MinMax, normalize } from './normalize.js';
 export { peaks, peaksFunction } from './peaks.js';
 export { pyramid } from './pyramid.js';
+export { randomShift } from './random-shift.js';
 export { shuffle } from './shuffle.js';
 export { type SpiralsOptions, spirals } from './spirals.js';
 export { fitStandardization, type Standardization, standardize } from './standardize.js';

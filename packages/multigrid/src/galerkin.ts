@@ -75,7 +75,7 @@ function check(kernel: tf.Tensor4D, name: string): void {
   assertShape(kernel, [null, null, null, null], name);
   if (kernel.shape[0] !== 3 || kernel.shape[1] !== 3) {
     throw new ShapeError(
-      `${name}: Galerkin transfer is defined here for 3×3 kernels, got ${kernel.shape[0]}×${kernel.shape[1]}; use rediscretize or 'naive' for others`,
+      `${name}: Galerkin transfer is defined here for 3×3 kernels, got ${kernel.shape[0]}×${kernel.shape[1]}; move other sizes by naive reuse`,
     );
   }
 }

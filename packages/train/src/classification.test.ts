@@ -63,6 +63,43 @@ describe('classification problems', () => {
     tf.dispose([train.x, train.y, test.x, test.y]);
   });
 
+  it('augments training batches only: zeroed inputs give ∂L/∂W = xᵀ(softmax − onehot) = 0', async () => {
+    const train = blobs(60, 3);
+    const test = blobs(30, 5);
+    const W0 = [0.3, -0.2, 0.1, 0.5, -0.4, 0.2];
+    let calls = 0;
+    const problem = classification<Linear>({
+      apply: linear,
+      params: { W: tf.tensor2d(W0, [2, 3]), b: tf.zeros([3]) },
+      learningRate: 0.5,
+      augment: (x, rng) => {
+        calls++;
+        expect(rng.nextFloat()).toBeLessThan(1);
+        return tf.mul(x, 0);
+      },
+    });
+    const result = await fit({
+      problem,
+      train: tensorSource(train),
+      validation: tensorSource(test),
+      epochs: 2,
+      batchSize: 20,
+      seed: 1,
+    });
+    // 3 batches × 2 epochs; validation (un-augmented) never passes through augment
+    expect(calls).toBe(6);
+    const params = result.params.model as Linear;
+    const W = Array.from(params.W.dataSync());
+    for (let i = 0; i < W0.length; i++) expect(W[i]).toBeCloseTo(W0[i] as number, 6);
+    // the bias still learns (balanced classes: the gradient is 0 only at equal logits)
+    expect(Array.from(params.b.dataSync()).every((v) => Number.isFinite(v))).toBe(true);
+    // validation sees the real inputs: its accuracy is that of the final parameters on the raw set
+    const raw = evaluateClassifier(linear, params, {}, tensorSource(test));
+    expect(result.history.at(-1)?.validation?.accuracy).toBe(raw.accuracy);
+    treeDispose(result.params);
+    tf.dispose([train.x, train.y, test.x, test.y]);
+  });
+
   it('evaluates mean cross-entropy and the confusion matrix exactly for fixed logits', () => {
     // a "model" that ignores its parameters and returns the input as logits
     const identity: ApplyFn<TensorTree> = (_p, x) => tf.clone(x);

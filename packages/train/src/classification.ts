@@ -44,6 +44,13 @@ export interface ClassificationOptions<P extends TensorTree> {
   readonly loss?: (logits: tf.Tensor, labels: tf.Tensor) => tf.Scalar;
   /** Batch size used for evaluation; default 256. */
   readonly evalBatchSize?: number;
+  /**
+   * Data augmentation of the training inputs, e.g. `(x, rng) => randomShift(x, 2, rng)` of
+   * @runge/datasets: applied to each training batch before the forward pass (never to
+   * validation or test data), with a generator split from the step's, so runs stay reproducible
+   * and resume exactly.
+   */
+  readonly augment?: (x: tf.Tensor, rng: Rng) => tf.Tensor;
 }
 
 function forward<P extends TensorTree>(
@@ -191,7 +198,8 @@ export function classification<P extends TensorTree>(
         ...(options.clipNorm !== undefined ? { clipNorm: options.clipNorm } : {}),
         ...(options.weightDecay !== undefined ? { weightDecay: options.weightDecay } : {}),
         loss: (params, state, batch, ctx: LossContext) => {
-          const { y, state: next } = forward(options.apply, params.model as P, batch.x, {
+          const x = options.augment ? options.augment(batch.x, ctx.rng.split()) : batch.x;
+          const { y, state: next } = forward(options.apply, params.model as P, x, {
             training: true,
             rng: ctx.rng,
             state,

@@ -1,6 +1,6 @@
-import type { Writable } from 'node:stream';
 import {
   type BackendInfo,
+  ConfigError,
   initBackend,
   loadTrees,
   type TensorTree,
@@ -9,31 +9,25 @@ import {
   treeSize,
 } from '@runge/tensor-ops';
 import {
-  adam,
   classification,
   type EpochRecord,
   evaluateClassifier,
   type FitResult,
   fit,
-  type Optimizer,
-  type ScheduleConfig,
-  sgd,
   type TrainEvent,
   tensorSource,
 } from '@runge/train';
 import type { RunConfig } from '../config.js';
 import { loadRunData, type RunData } from '../data.js';
 import { buildRunModel, type RunModel } from '../model.js';
+import { type CommandIo, json, line } from '../output.js';
 import { writeTrainingPlots } from '../plots-run.js';
-import { createProgress, formatDuration, type ProgressMode } from '../progress.js';
+import { createProgress, formatDuration } from '../progress.js';
 import { appendJsonLine, type RunPaths, writeJson } from '../run-dir.js';
+import { augmentOf, optimizerOf, scheduleOf } from '../training-settings.js';
+import { runMultilevelTraining } from './train-multilevel.js';
 
-/** Where a command writes and how. */
-export interface CommandIo {
-  readonly out: Writable;
-  readonly mode: ProgressMode;
-  readonly signal?: AbortSignal;
-}
+export type { CommandIo } from '../output.js';
 
 /** What `summary.json` of a run holds. */
 export interface RunSummary {
@@ -47,42 +41,6 @@ export interface RunSummary {
   readonly finalEpoch?: EpochRecord;
 }
 
-function optimizerOf(config: RunConfig): Optimizer {
-  switch (config.train.optimizer) {
-    case 'sgd':
-      return sgd();
-    case 'momentum':
-      return sgd({ momentum: config.train.momentum, nesterov: true });
-    case 'adam':
-      return adam();
-  }
-}
-
-function scheduleOf(config: RunConfig): ScheduleConfig {
-  const lr = config.train.lr;
-  switch (config.train.schedule) {
-    case 'constant':
-      return { type: 'constant', lr };
-    case 'cosine':
-      return { type: 'cosine', lr, final: lr / 100 };
-    case 'step':
-      return {
-        type: 'step',
-        lr,
-        factor: 0.1,
-        every: Math.max(1, Math.round(config.train.epochs / 3)),
-      };
-  }
-}
-
-function line(io: CommandIo, text: string): void {
-  if (io.mode !== 'json') io.out.write(`${text}\n`);
-}
-
-function json(io: CommandIo, value: unknown): void {
-  if (io.mode === 'json') io.out.write(`${JSON.stringify(value)}\n`);
-}
-
 /**
  * Trains (or continues training) the run in `paths` with `config`: loads the data, builds the
  * model, runs `fit` with checkpoints into the run directory, writes metrics.jsonl and the plots,
@@ -94,6 +52,14 @@ export async function runTraining(
   io: CommandIo,
   options: { resume?: boolean; backend?: BackendInfo } = {},
 ): Promise<number> {
+  if ((config.train.multilevel ?? 1) > 1) {
+    if (options.resume) {
+      throw new ConfigError(
+        `this run trains on ${config.train.multilevel} resolution levels (train.multilevel); runge resume continues single-level runs only. Start a new run`,
+      );
+    }
+    return runMultilevelTraining(config, paths, io, options);
+  }
   const start = performance.now();
   const backend = options.backend ?? (await initBackend({ backend: config.backend }));
   line(
@@ -125,8 +91,10 @@ export async function runTraining(
       progress.onEvent(e);
       if (e.type === 'epoch-end') history.push(e.record);
     };
+    const augment = augmentOf(config, data.train.x.rank);
     const problem = classification({
       apply: model.apply,
+      ...(augment ? { augment } : {}),
       params: init.params,
       ...(init.state ? { state: init.state } : {}),
       optimizer: optimizerOf(config),

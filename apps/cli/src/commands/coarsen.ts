@@ -1,0 +1,169 @@
+import { basename, dirname } from 'node:path';
+import { buildModel, type ModelParams, type ModelState } from '@runge/architectures';
+import { type TransferMethod, transferModel } from '@runge/multigrid';
+import {
+  ConfigError,
+  initBackend,
+  loadTrees,
+  saveTrees,
+  type TensorTree,
+  treeDispose,
+} from '@runge/tensor-ops';
+import { type ApplyFn, evaluateClassifier, tensorSource } from '@runge/train';
+import type { RunConfig } from '../config.js';
+import { loadRunData, resolutionsOf } from '../data.js';
+import { modelConfigFor } from '../model.js';
+import { type CommandIo, json, line } from '../output.js';
+import { newRunDir, openRunDir, writeJson } from '../run-dir.js';
+import { readRunConfig } from './run-config.js';
+
+/** Options of `runge coarsen`. */
+export interface CoarsenOptions {
+  /** The trained run. */
+  readonly run: string;
+  /** Target image height. */
+  readonly to: number;
+  /** Kernel transfer method, or `all` for one new run per method. */
+  readonly method: TransferMethod | 'all';
+  /** Directory for the new run(s); default the source run's parent. */
+  readonly out?: string;
+}
+
+const METHODS: readonly TransferMethod[] = ['naive', 'galerkin', 'rediscretize'];
+
+/** The target `[H', W']` for a height `to`, or a usage error naming the sizes possible. */
+function targetSize(
+  h: number,
+  w: number,
+  to: number,
+  allowed: readonly number[],
+): [number, number] {
+  const candidates: [number, number][] = [
+    [Math.ceil(h / 2), Math.ceil(w / 2)],
+    [2 * h, 2 * w],
+  ];
+  const hit = candidates.find(([th]) => th === to);
+  const usable = candidates.filter(([th]) => allowed.includes(th)).map(([th]) => th);
+  if (!hit || !allowed.includes(to)) {
+    throw new ConfigError(
+      `--to ${to}: a model for ${h}×${w} images moves to half or double that size, at a resolution the run's data has; use ${
+        usable.length > 0 ? usable.join(' or ') : '(none: no such resolution of this data)'
+      }`,
+    );
+  }
+  return hit;
+}
+
+/**
+ * `runge coarsen --run DIR --to H' --method M`: moves the trained model of a run to another image
+ * resolution with `transferModel` of @runge/multigrid (kernels by `naive` reuse, Galerkin
+ * coarsening/refinement or rediscretisation; the classifier's weights moved as images), writes
+ * it as a new run directory (config with `data.resolution` and the transferred `model.config`,
+ * checkpoint with the new parameters) and classifies the test set at the new resolution.
+ * Returns the exit code.
+ */
+export async function coarsenCommand(options: CoarsenOptions, io: CommandIo): Promise<number> {
+  const source = await openRunDir(options.run);
+  const config = await readRunConfig(source);
+  await initBackend({ backend: config.backend });
+  const native: RunConfig = { ...config, data: { ...config.data, resolution: undefined } };
+  const nativeData = await loadRunData(native);
+  let sizes: number[];
+  let modelConfig: ReturnType<typeof modelConfigFor>;
+  try {
+    if (nativeData.train.x.rank !== 4) {
+      throw new ConfigError(
+        `runge coarsen moves image models; the run '${options.run}' trains on '${config.data.source}' examples of shape [${nativeData.train.x.shape.slice(1).join(', ')}]`,
+      );
+    }
+    sizes = resolutionsOf(nativeData.train.x.shape[1] as number);
+  } finally {
+    nativeData.dispose();
+  }
+  const sourceData = await loadRunData(config);
+  try {
+    modelConfig = modelConfigFor(config, sourceData);
+  } finally {
+    sourceData.dispose();
+  }
+  const [h, w] = modelConfig.input as [number, number, number];
+  const size = targetSize(h, w, options.to, sizes);
+  const archive = await loadTrees(source.checkpoint);
+  const methods = options.method === 'all' ? METHODS : [options.method];
+  const results: { method: TransferMethod; dir: string; accuracy: number; loss: number }[] = [];
+  try {
+    const trees = archive.trees as {
+      params: Record<string, TensorTree>;
+      best?: Record<string, TensorTree>;
+      state?: TensorTree;
+    };
+    const params = (trees.best ?? trees.params).model as ModelParams;
+    const state = (trees.state ?? {}) as ModelState;
+    for (const method of methods) {
+      const moved = transferModel({ config: modelConfig, params, state }, { to: size, method });
+      try {
+        const target: RunConfig = {
+          ...config,
+          name: `${config.name ?? basename(source.dir).replace(/-\d{8}-\d{6}(-\d+)?$/, '')}-${method}${size[0]}`,
+          data: { ...config.data, resolution: size[0] },
+          model: { ...config.model, config: moved.config as unknown as Record<string, unknown> },
+        };
+        const paths = await newRunDir(options.out ?? dirname(source.dir), target.name as string);
+        await writeJson(paths.config, target);
+        await saveTrees(paths.checkpoint, {
+          trees: {
+            params: { model: moved.params as TensorTree },
+            state: moved.state as TensorTree,
+          },
+          meta: {
+            transferredFrom: source.dir,
+            method,
+            from: [h, w],
+            to: size,
+          },
+        });
+        const data = await loadRunData(target);
+        try {
+          const model = buildModel(moved.config);
+          const test = evaluateClassifier(
+            model.apply as unknown as ApplyFn,
+            moved.params as TensorTree,
+            moved.state as TensorTree,
+            tensorSource(data.test),
+          );
+          await writeJson(paths.summary, {
+            reason: 'transferred',
+            transferredFrom: source.dir,
+            method,
+            from: [h, w],
+            to: size,
+            backend: config.backend,
+            parameters: model.parameterCount,
+            test: { loss: test.loss, accuracy: test.accuracy, examples: test.examples },
+          });
+          results.push({ method, dir: paths.dir, accuracy: test.accuracy, loss: test.loss });
+          json(io, {
+            event: 'transferred',
+            method,
+            from: [h, w],
+            to: size,
+            dir: paths.dir,
+            test: { loss: test.loss, accuracy: test.accuracy, examples: test.examples },
+          });
+          line(
+            io,
+            `${method}: ${h}×${w} → ${size[0]}×${size[1]}, test accuracy ${(100 * test.accuracy).toFixed(2)}% (loss ${test.loss.toFixed(4)}) on ${test.examples} examples; run written to ${paths.dir}`,
+          );
+        } finally {
+          data.dispose();
+        }
+      } finally {
+        treeDispose(moved.params as TensorTree);
+        treeDispose(moved.state as TensorTree);
+      }
+    }
+  } finally {
+    treeDispose(archive.trees as TensorTree);
+  }
+  return 0;
+}

@@ -1,0 +1,182 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { jsonLines, runCli, tempDir } from './cli.js';
+
+// A tiny W1 on a slice of the embedded digits: 4 channels, 2 steps, 200 test images.
+async function tinyConfig(dir: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const file = join(dir, 'tiny.json');
+  await writeFile(
+    file,
+    JSON.stringify({
+      seed: 3,
+      data: { source: 'mnist', limit: 192, testLimit: 200, validation: 0.1 },
+      model: { preset: 'w1', channels: 4, steps: 2 },
+      train: { epochs: 2, batchSize: 32, ...extra },
+    }),
+  );
+  return file;
+}
+
+function summaryOf(stdout: string): Record<string, unknown> {
+  const summary = jsonLines(stdout).find((e) => e.event === 'summary');
+  if (!summary) throw new Error(`no summary in output:\n${stdout}`);
+  return summary;
+}
+
+async function readJsonFile<T>(file: string): Promise<T> {
+  return JSON.parse(await readFile(file, 'utf8')) as T;
+}
+
+describe('runge coarsen', () => {
+  it('moves a trained 28×28 model to 14×14 with every method, as runs that runge eval reproduces', async () => {
+    const out = await tempDir();
+    const trained = await runCli([
+      'train',
+      '--config',
+      await tinyConfig(out),
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(trained.code).toBe(0);
+    const dir = summaryOf(trained.stdout).dir as string;
+
+    const moved = await runCli([
+      'coarsen',
+      '--run',
+      dir,
+      '--to',
+      '14',
+      '--method',
+      'all',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(moved.stderr).toBe('');
+    expect(moved.code).toBe(0);
+    const events = jsonLines(moved.stdout).filter((e) => e.event === 'transferred') as {
+      method: string;
+      dir: string;
+      from: number[];
+      to: number[];
+      test: { accuracy: number; examples: number };
+    }[];
+    expect(events.map((e) => e.method)).toEqual(['naive', 'galerkin', 'rediscretize']);
+    for (const event of events) {
+      expect(event.from).toEqual([28, 28]);
+      expect(event.to).toEqual([14, 14]);
+      expect(event.test.examples).toBe(200);
+      const config = await readJsonFile<{
+        data: { resolution: number };
+        model: { config: { input: number[] } };
+      }>(join(event.dir, 'config.json'));
+      expect(config.data.resolution).toBe(14);
+      expect(config.model.config.input).toEqual([14, 14, 1]);
+      // the written run is self-contained: evaluating it gives the accuracy coarsen reported
+      const evaluated = await runCli(['eval', '--run', event.dir, '--json']);
+      expect(evaluated.code).toBe(0);
+      const ev = jsonLines(evaluated.stdout).find((e) => e.event === 'eval') as {
+        accuracy: number;
+        examples: number;
+      };
+      expect(ev.examples).toBe(200);
+      expect(ev.accuracy).toBeCloseTo(event.test.accuracy, 10);
+    }
+  });
+
+  it('rejects a target that is not half or double the resolution, and a missing run (exit 2)', async () => {
+    const out = await tempDir();
+    const trained = await runCli([
+      'train',
+      '--config',
+      await tinyConfig(out, { epochs: 1 }),
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(trained.code).toBe(0);
+    const dir = summaryOf(trained.stdout).dir as string;
+    const bad = await runCli(['coarsen', '--run', dir, '--to', '13']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--to 13');
+    expect(bad.stderr).toContain('use 14');
+    const missing = await runCli(['coarsen', '--run', join(out, 'nope'), '--to', '14']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('does not exist');
+  });
+});
+
+describe('runge train --multilevel / --resolution', () => {
+  it('trains 14×14 → 28×28 and ends with a full-resolution model that runge eval reproduces', async () => {
+    const out = await tempDir();
+    const run = await runCli([
+      'train',
+      '--config',
+      await tinyConfig(out),
+      '--multilevel',
+      '2',
+      '--multilevel-method',
+      'galerkin',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const summary = summaryOf(run.stdout) as {
+      dir: string;
+      test: { accuracy: number };
+      levels: { resolution: number[]; epochs: number }[];
+    };
+    expect(summary.levels.map((l) => l.resolution)).toEqual([
+      [14, 14],
+      [28, 28],
+    ]);
+    expect(summary.levels.map((l) => l.epochs)).toEqual([1, 1]);
+    const metrics = (await readFile(join(summary.dir, 'metrics.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { epoch: number; level: number; resolution: number });
+    expect(metrics.map((m) => [m.epoch, m.level, m.resolution])).toEqual([
+      [0, 0, 14],
+      [1, 1, 28],
+    ]);
+    const evaluated = await runCli(['eval', '--run', summary.dir, '--json']);
+    expect(evaluated.code).toBe(0);
+    const ev = jsonLines(evaluated.stdout).find((e) => e.event === 'eval') as { accuracy: number };
+    expect(ev.accuracy).toBeCloseTo(summary.test.accuracy, 10);
+  });
+
+  it('trains at a coarser resolution of the data, and names the resolutions it has (exit 2)', async () => {
+    const out = await tempDir();
+    const run = await runCli([
+      'train',
+      '--config',
+      await tinyConfig(out, { epochs: 1 }),
+      '--resolution',
+      '7',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    const model = jsonLines(run.stdout).find((e) => e.event === 'run')?.model as {
+      input: number[];
+    };
+    expect(model.input).toEqual([7, 7, 1]);
+    const bad = await runCli(['train', '--config', await tinyConfig(out), '--resolution', '10']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('28, 14, 7');
+    const tooMany = await runCli([
+      'train',
+      '--config',
+      await tinyConfig(out, { epochs: 1 }),
+      '--multilevel',
+      '3',
+    ]);
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toContain('train.multilevel 3');
+  });
+});
