@@ -21,14 +21,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { clipByGlobalNorm } from './clip.js';
 import type { EpochRecord, Metrics, StopReason, TrainEvent } from './events.js';
-import type {
-  DataSource,
-  LossContext,
-  LossOutput,
-  ParamsRecord,
-  Player,
-  TrainingProblem,
-} from './problem.js';
+import type { DataSource, LossContext, LossOutput, Player, TrainingProblem } from './problem.js';
 import { type Schedule, type ScheduleTime, schedule } from './schedule.js';
 
 /** Early stopping on a per-epoch metric. */
