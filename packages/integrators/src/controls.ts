@@ -187,7 +187,7 @@ export function makeParamSource(
 /**
  * Checks a {@link ControlGrid} and returns its flattened form.
  *
- * @throws {@link ValueError} when `values` has no leaves, leaves disagree on `M`, `interpolation`
+ * @throws {@link @runge/tensor-ops!ValueError} when `values` has no leaves, leaves disagree on `M`, `interpolation`
  * is unknown, or `'linear'` has fewer than 2 nodes.
  */
 export function validateControls(
@@ -247,7 +247,7 @@ export function validateControls(
  * @param t - A time in `[t0, t1]`.
  * @param interval - The solve interval (default `[0, 1]`).
  * @returns A tree like `controls.values` without the leading axis.
- * @throws {@link ValueError} when `t` is outside the interval or the grid is invalid.
+ * @throws {@link @runge/tensor-ops!ValueError} when `t` is outside the interval or the grid is invalid.
  * @example
  * ```ts
  * const K = controlsAt({ values: { K: Ks } }, 0.3); // Ks[1] when M = 4

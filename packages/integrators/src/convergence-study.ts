@@ -44,8 +44,8 @@ export interface ConvergenceStudyResult {
  *
  * @param options - `evaluate`, `steps`, `levels`, `accuracy`.
  * @returns The resolutions, differences, observed orders and accuracies.
- * @throws {@link ValueError} for fewer than 3 levels or a non-positive `steps`.
- * @throws {@link ShapeError} when the outputs at two resolutions differ in shape.
+ * @throws {@link @runge/tensor-ops!ValueError} for fewer than 3 levels or a non-positive `steps`.
+ * @throws {@link @runge/tensor-ops!ShapeError} when the outputs at two resolutions differ in shape.
  * @example
  * ```ts
  * const study = convergenceStudy({

@@ -125,7 +125,7 @@ function initialStep(
  * Integrates `y' = fn(t, y)` from `t0` to `t1` with an embedded explicit Runge–Kutta pair
  * (Dormand–Prince 5(4) by default) and a PI step-size controller, landing exactly on every stop
  * (save times, control breakpoints, `t1`). The error norm is one scalar read per attempted step,
- * made outside `tf.tidy`. Throws a {@link NumericalError} when the step falls below `dtMin` or
+ * made outside `tf.tidy`. Throws a {@link @runge/tensor-ops!NumericalError} when the step falls below `dtMin` or
  * `maxSteps` attempts are exceeded. Internal: {@link solve} is the public entry.
  */
 export function integrateAdaptive(

@@ -183,8 +183,8 @@ export interface ExplicitRkStepOptions<Y extends TensorTree, P extends TensorTre
  *
  * @param options - `f`, `method` (default `'rk4'`), `y`, `t`, `h`, `params`.
  * @returns `y_{n+1}` with the structure and shapes of `y`.
- * @throws {@link ValueError} for an unknown method, an invalid tableau or a non-finite `h`.
- * @throws {@link ShapeError} when `f` returns a tree of another structure or shape than `y`.
+ * @throws {@link @runge/tensor-ops!ValueError} for an unknown method, an invalid tableau or a non-finite `h`.
+ * @throws {@link @runge/tensor-ops!ShapeError} when `f` returns a tree of another structure or shape than `y`.
  * @example
  * ```ts
  * // a ResNet block: Y + h relu(Y K + b)

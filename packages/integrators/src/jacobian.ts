@@ -100,7 +100,7 @@ function vjpOperator<Y extends TensorTree, P extends TensorTree>(
  * @param y - The state (kept small: `n` products are needed).
  * @param params - The parameters passed to `f`.
  * @returns `J` as rows of numbers.
- * @throws {@link ValueError} when the state has more than 4096 entries (use an iterative estimate).
+ * @throws {@link @runge/tensor-ops!ValueError} when the state has more than 4096 entries (use an iterative estimate).
  * @example
  * ```ts
  * const J = jacobian((t, y, { K }) => tf.tanh(tf.matMul(y, K, false, true)), 0, y, { K });
@@ -195,7 +195,7 @@ function summarise(
  * @param params - The parameters passed to `f`.
  * @param options - `method`, `k`, `krylov`, `iterations`, `seed`.
  * @returns Eigenvalues (largest modulus first), spectral radius, largest real part.
- * @throws {@link ValueError} for invalid options or an `'exact'` request on a state above 4096 entries.
+ * @throws {@link @runge/tensor-ops!ValueError} for invalid options or an `'exact'` request on a state above 4096 entries.
  * @example
  * ```ts
  * const { maxRealPart, spectralRadius } = jacobianSpectrum(f, 0, Y, params);

@@ -119,8 +119,8 @@ export interface LeapfrogStepOptions<
  *
  * @param options - `f`, `y = { q, p }`, `t`, `h`, `params`.
  * @returns The state `{ q, p }` at `t + h`; the caller owns it.
- * @throws {@link StructureError} when `y` is not `{ q, p }`.
- * @throws {@link ShapeError} when `dq`/`dp` return trees shaped unlike `q`/`p`.
+ * @throws {@link @runge/tensor-ops!StructureError} when `y` is not `{ q, p }`.
+ * @throws {@link @runge/tensor-ops!ShapeError} when `dq`/`dp` return trees shaped unlike `q`/`p`.
  * @example
  * ```ts
  * const osc = { dq: (t, p) => p, dp: (t, q) => tf.neg(q) };

@@ -34,7 +34,7 @@ export type ResolvedMethod =
 /**
  * Resolves a method name or a user's tableau (validated with {@link validateTableau}).
  *
- * @throws {@link ValueError} listing the allowed names for an unknown one.
+ * @throws {@link @runge/tensor-ops!ValueError} listing the allowed names for an unknown one.
  */
 export function resolveMethod(method: unknown, name = 'method'): ResolvedMethod {
   if (typeof method === 'string') {
@@ -65,7 +65,7 @@ export function resolveMethod(method: unknown, name = 'method'): ResolvedMethod 
  *
  * @param method - A method name or tableau.
  * @returns `p` such that the global error is `O(h^p)`.
- * @throws {@link ValueError} for an unknown method.
+ * @throws {@link @runge/tensor-ops!ValueError} for an unknown method.
  * @example
  * ```ts
  * methodOrder('rk4'); // 4

@@ -637,11 +637,11 @@ function solveWithCustomGradient(cfg: SolveConfig): ForwardResult {
  * @param options - See {@link SolveOptions} / {@link PartitionedSolveOptions}.
  * @returns `y` (the state at `t1`), `ys` (the states at `saveAt`), `ts` and work counters; the
  * caller owns and disposes `y` and `ys`.
- * @throws {@link ValueError} for invalid options (unknown method, both or neither of
+ * @throws {@link @runge/tensor-ops!ValueError} for invalid options (unknown method, both or neither of
  * steps/dt, params with controls, saveAt outside `[t0, t1]` or off the grid, leapfrog with a
  * non-partitioned f, `'reversible'` with an RK method, …).
- * @throws {@link ShapeError} when `f` returns a tree shaped unlike the state.
- * @throws {@link NumericalError} when an adaptive solve's step falls below `dtMin` or exceeds
+ * @throws {@link @runge/tensor-ops!ShapeError} when `f` returns a tree shaped unlike the state.
+ * @throws {@link @runge/tensor-ops!NumericalError} when an adaptive solve's step falls below `dtMin` or exceeds
  * `maxSteps`.
  * @example
  * ```ts

@@ -32,7 +32,7 @@ function tableauOf(method: Method | ButcherTableau): ButcherTableau {
  *
  * @param method - A method name (`'euler'`, `'midpoint'`, `'heun'`, `'rk4'`, `'dopri5'`) or a tableau.
  * @returns `z ↦ R(z)`.
- * @throws {@link ValueError} for `'leapfrog'` or an invalid tableau.
+ * @throws {@link @runge/tensor-ops!ValueError} for `'leapfrog'` or an invalid tableau.
  * @example
  * ```ts
  * const R = stabilityFunction('euler');
@@ -111,7 +111,7 @@ export interface StabilityRegion {
  * @param method - A method name or tableau.
  * @param options - `reRange`, `imRange`, `resolution`.
  * @returns The axes and the grid of moduli (rows: imaginary part, columns: real part).
- * @throws {@link ValueError} for empty ranges or a resolution below 2.
+ * @throws {@link @runge/tensor-ops!ValueError} for empty ranges or a resolution below 2.
  * @example
  * ```ts
  * const { re, im, modulus } = stabilityRegion('rk4', { reRange: [-3, 1], imRange: [-3, 3], resolution: 81 });

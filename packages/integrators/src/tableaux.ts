@@ -212,7 +212,7 @@ function isFiniteArray(x: unknown): x is number[] {
  * @param tableau - The tableau to check.
  * @param name - The argument's name, used in messages (default `'method'`).
  * @returns The normalised tableau.
- * @throws {@link ValueError} naming the first violated condition and what to fix.
+ * @throws {@link @runge/tensor-ops!ValueError} naming the first violated condition and what to fix.
  * @example
  * ```ts
  * const ralston = validateTableau({

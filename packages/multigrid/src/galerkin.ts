@@ -89,7 +89,7 @@ function check(kernel: tf.Tensor4D, name: string): void {
  *
  * @param kernel - `[3, 3, in, out]` on the fine mesh.
  * @returns The coarse kernel `[3, 3, in, out]`; a new tensor owned by the caller.
- * @throws {@link ShapeError} unless the kernel is `[3, 3, in, out]`.
+ * @throws {@link @runge/tensor-ops!ShapeError} unless the kernel is `[3, 3, in, out]`.
  * @example
  * ```ts
  * const coarse = galerkinCoarsen(kernel); // for a model moved from 28×28 to 14×14 images
@@ -107,7 +107,7 @@ export function galerkinCoarsen(kernel: tf.Tensor4D): tf.Tensor4D {
  *
  * @param kernel - `[3, 3, in, out]` on the coarse mesh.
  * @returns The fine kernel `[3, 3, in, out]`; a new tensor owned by the caller.
- * @throws {@link ShapeError} unless the kernel is `[3, 3, in, out]`.
+ * @throws {@link @runge/tensor-ops!ShapeError} unless the kernel is `[3, 3, in, out]`.
  * @example
  * ```ts
  * const fine = galerkinRefine(coarseKernel); // galerkinCoarsen(fine) ≈ coarseKernel

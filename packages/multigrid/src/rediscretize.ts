@@ -25,8 +25,8 @@ export interface RediscretizeOptions {
  * @param kernel - `[3, 3, in, out]` (tf.conv2d convention: cross-correlation, NHWC).
  * @param options - `from` (h) and `to` (H), positive mesh widths.
  * @returns The kernel `[3, 3, in, out]` on mesh `H`; a new tensor owned by the caller.
- * @throws {@link ShapeError} unless the kernel is 3×3.
- * @throws {@link ValueError} for non-positive mesh widths.
+ * @throws {@link @runge/tensor-ops!ShapeError} unless the kernel is 3×3.
+ * @throws {@link @runge/tensor-ops!ValueError} for non-positive mesh widths.
  * @example
  * ```ts
  * // the ∂²/∂x² stencil [1, −2, 1]/h² on mesh h becomes [1, −2, 1]/(2h)² on mesh 2h

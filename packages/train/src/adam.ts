@@ -19,7 +19,7 @@ export interface AdamOptions {
  *
  * @param options - `beta1`, `beta2`, `epsilon`.
  * @returns The optimiser.
- * @throws {@link ValueError} for betas outside [0, 1) or a non-positive epsilon.
+ * @throws {@link @runge/tensor-ops!ValueError} for betas outside [0, 1) or a non-positive epsilon.
  * @example
  * ```ts
  * const opt = adam({ beta1: 0.9, beta2: 0.999 });

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
  * @param grads - The gradient tree.
  * @param maxNorm - The threshold τ > 0.
  * @returns The clipped gradients (new tensors; the caller owns them) and the norm before clipping.
- * @throws {@link ValueError} when `maxNorm` is not positive.
+ * @throws {@link @runge/tensor-ops!ValueError} when `maxNorm` is not positive.
  * @example
  * ```ts
  * const { grads: clipped, norm } = clipByGlobalNorm(grads, 1.0);

@@ -214,8 +214,8 @@ function checkSameStructure(name: string, expected: TensorTree, actual: TensorTr
  *
  * @param options - See {@link FitOptions}.
  * @returns Final parameters and state (owned by the caller), history and why it stopped.
- * @throws {@link ConfigError} for invalid options; {@link StructureError} when a resume
- *   checkpoint does not match the problem; {@link NumericalError} when a loss becomes NaN/Inf
+ * @throws {@link @runge/tensor-ops!ConfigError} for invalid options; {@link @runge/tensor-ops!StructureError} when a resume
+ *   checkpoint does not match the problem; {@link @runge/tensor-ops!NumericalError} when a loss becomes NaN/Inf
  *   (the message says where and what to try).
  * @example
  * ```ts

@@ -45,7 +45,7 @@ const TYPES = ['constant', 'step', 'exponential', 'cosine'] as const;
  * @param config - The schedule (see {@link ScheduleConfig} for the formulas), or a number for a
  *   constant rate.
  * @returns A function of the training time.
- * @throws {@link ConfigError} naming the bad field and the allowed values.
+ * @throws {@link @runge/tensor-ops!ConfigError} naming the bad field and the allowed values.
  * @example
  * ```ts
  * const lr = schedule({ type: 'cosine', lr: 0.1, warmup: 1 });

@@ -24,7 +24,7 @@ export interface SgdOptions {
  *
  * @param options - `momentum` (default 0), `nesterov` (default false).
  * @returns The optimiser.
- * @throws {@link ValueError} for momentum outside [0, 1) or Nesterov without momentum.
+ * @throws {@link @runge/tensor-ops!ValueError} for momentum outside [0, 1) or Nesterov without momentum.
  * @example
  * ```ts
  * const opt = sgd({ momentum: 0.9, nesterov: true });

@@ -16,7 +16,7 @@ export interface Batch {
  *
  * @param data - `x: [n, ...]` and `y: [n, ...]` with the same first dimension.
  * @returns The data source.
- * @throws {@link ShapeError} when the first dimensions differ.
+ * @throws {@link @runge/tensor-ops!ShapeError} when the first dimensions differ.
  * @example
  * ```ts
  * const train = tensorSource({ x: images, y: labels });

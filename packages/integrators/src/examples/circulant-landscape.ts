@@ -78,7 +78,7 @@ const dynamics = (_t: number, y: tf.Tensor, p: { K: tf.Tensor }): tf.Tensor =>
  *
  * @param options - `N`, `grid`, `seed`, `samples`, `targetSteps`, `targetTheta`.
  * @returns The grid axes and the objective values.
- * @throws {@link ValueError} for invalid sizes.
+ * @throws {@link @runge/tensor-ops!ValueError} for invalid sizes.
  * @example
  * ```ts
  * const rough = circulantLandscape({ N: 5, grid: { theta1: [-2, 4, 61], theta2: [-2, 4, 61] } });
