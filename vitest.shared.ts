@@ -15,7 +15,6 @@ export function runPackageTests(overrides: UserWorkspaceConfig['test'] = {}): Us
       setupFiles: [setupFile],
       pool: 'forks',
       isolate: true,
-      passWithNoTests: true,
       testTimeout: 120_000,
       hookTimeout: 120_000,
       ...overrides,

@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { coarsenCommand } from './commands/coarsen.js';
 import { evalCommand } from './commands/eval.js';
 import { resumeCommand } from './commands/resume.js';
+import { stabilityCommand } from './commands/stability.js';
 import { type CommandIo, runTraining } from './commands/train.js';
 import { type RunConfigInput, readConfigFile, resolveConfig, setPath } from './config.js';
 import { progressMode } from './progress.js';
@@ -30,6 +31,16 @@ function positive(name: string): (value: string) => number {
       throw new InvalidArgumentError(`${name} must be a positive number, got '${value}'`);
     return n;
   };
+}
+
+/** `--backend` of the commands that load a run. */
+function backendOption(): Option {
+  return new Option('--backend <name>', 'TF.js backend').choices([
+    'auto',
+    'wasm',
+    'cpu',
+    'tensorflow',
+  ]);
 }
 
 /** Flags of `runge train` and the configuration path each sets. */
@@ -99,7 +110,7 @@ const TRAIN_FLAGS: readonly [
   [
     '--shift <pixels>',
     'data.shift',
-    'augmentation: move training images by up to this many pixels (default 2 for images, 0 = off)',
+    'augmentation: move training images by up to this many pixels (default 1 for images, 0 = off)',
     integer('--shift', 0),
   ],
   [
@@ -198,14 +209,7 @@ export function createProgram(): Command {
     .description('continue a run from its last checkpoint')
     .requiredOption('--run <dir>', 'run directory')
     .option('--epochs <n>', 'new total number of epochs', integer('--epochs'))
-    .addOption(
-      new Option('--backend <name>', 'TF.js backend').choices([
-        'auto',
-        'wasm',
-        'cpu',
-        'tensorflow',
-      ]),
-    )
+    .addOption(backendOption())
     .option('--json', 'print JSON lines instead of progress bars')
     .action(async (opts: { run: string; epochs?: number; backend?: string; json?: boolean }) => {
       process.exitCode = await resumeCommand(opts, createIo(Boolean(opts.json), interruptSignal()));
@@ -220,14 +224,7 @@ export function createProgram(): Command {
         .choices(['test', 'validation', 'train'])
         .default('test'),
     )
-    .addOption(
-      new Option('--backend <name>', 'TF.js backend').choices([
-        'auto',
-        'wasm',
-        'cpu',
-        'tensorflow',
-      ]),
-    )
+    .addOption(backendOption())
     .option('--json', 'print JSON')
     .action(
       async (opts: {
@@ -237,6 +234,37 @@ export function createProgram(): Command {
         json?: boolean;
       }) => {
         process.exitCode = await evalCommand(opts, createIo(Boolean(opts.json)));
+      },
+    );
+
+  program
+    .command('stability')
+    .description(
+      "Jacobian spectra hλ of a run's ODE blocks against the integrator's stability region: table of max |R(hλ)|, stability.json, plots/stability.svg",
+    )
+    .requiredOption('--run <dir>', 'run directory')
+    .option('--samples <n>', 'test examples to analyse (default 4)', integer('--samples'))
+    .option(
+      '--steps-at <list>',
+      "steps of each block: 'all', or a comma list of indices and first, middle, last (default all steps up to 16, else first,middle,last)",
+    )
+    .option(
+      '--eigenvalues <k>',
+      'eigenvalues of largest modulus per example for large states (Arnoldi; default 24)',
+      integer('--eigenvalues'),
+    )
+    .addOption(backendOption())
+    .option('--json', 'print JSON lines')
+    .action(
+      async (opts: {
+        run: string;
+        samples?: number;
+        stepsAt?: string;
+        eigenvalues?: number;
+        backend?: string;
+        json?: boolean;
+      }) => {
+        process.exitCode = await stabilityCommand(opts, createIo(Boolean(opts.json)));
       },
     );
 

@@ -25,7 +25,12 @@ export default defineConfig({
       '/guide/': [
         {
           text: 'Guide',
-          items: [{ text: 'Getting started', link: '/guide/getting-started' }],
+          items: [
+            { text: 'Getting started', link: '/guide/getting-started' },
+            { text: 'Training from the command line', link: '/guide/cli' },
+            { text: 'Multigrid: resolutions and depths', link: '/guide/multigrid' },
+            { text: 'Stability of a trained network', link: '/guide/stability' },
+          ],
         },
       ],
       '/api/': [{ text: 'API reference', items: apiSidebar }],

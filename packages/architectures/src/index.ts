@@ -55,6 +55,7 @@ export {
   type OdeLayerConfig,
   type OdeMethodName,
 } from './ode-block.js';
+export { type OdeBlockSystem, odeBlockSystem } from './ode-block-system.js';
 export { parabolicDynamics } from './parabolic-dynamics.js';
 export type { ParamDescription } from './param-description.js';
 export type { GlobalPoolLayerConfig, PoolLayerConfig } from './pool-layer.js';

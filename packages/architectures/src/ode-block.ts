@@ -9,7 +9,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { ACTIVATIONS, type ActivationName } from './activations.js';
 import { antisymmetricDynamics } from './antisymmetric-dynamics.js';
-import { hamiltonianDynamics } from './hamiltonian-dynamics.js';
+import { type FeaturePartitionedDynamics, hamiltonianDynamics } from './hamiltonian-dynamics.js';
 import { checkKeys, type RawConfig, readNumber, readOneOf } from './internal/config-values.js';
 import {
   defaultInitializer,
@@ -25,7 +25,6 @@ import {
   type KernelWeights,
   resnet2Dynamics,
   resnetDynamics,
-  type TwoLayerWeights,
 } from './resnet-dynamics.js';
 
 /** The dynamics an ODE block can integrate (MATH.md §1). */
@@ -129,8 +128,8 @@ export interface OdeLayerConfig {
   readonly init?: InitializerName;
 }
 
-/** The resolved settings of an ODE block. */
-interface OdeSettings {
+/** The resolved settings of an ODE block (what a bound layer's `config` holds besides `type`/`name`). */
+export interface OdeSettings {
   readonly dynamics: OdeDynamicsName;
   readonly steps: number;
   readonly controls: number;
@@ -298,6 +297,34 @@ function odeParams(s: OdeSettings, featureShape: readonly number[]): ParamInfo[]
   }
 }
 
+/** The right-hand side of an ODE block: first order on the features, or partitioned (Hamiltonian). */
+export type BlockDynamics =
+  | { readonly kind: 'features'; readonly f: FeatureDynamics<TensorTree> }
+  | { readonly kind: 'partitioned'; readonly f: FeaturePartitionedDynamics<KernelWeights> };
+
+type Plain = FeatureDynamics<TensorTree>;
+
+/** The dynamics an ODE block's settings name, bound to its activation (and damping). */
+export function blockDynamics(
+  s: Pick<OdeSettings, 'dynamics' | 'activation' | 'damping'>,
+): BlockDynamics {
+  switch (s.dynamics) {
+    case 'hamiltonian':
+      return { kind: 'partitioned', f: hamiltonianDynamics({ activation: s.activation }) };
+    case 'resnet':
+      return { kind: 'features', f: resnetDynamics({ activation: s.activation }) as Plain };
+    case 'resnet2':
+      return { kind: 'features', f: resnet2Dynamics({ activation: s.activation }) as Plain };
+    case 'parabolic':
+      return { kind: 'features', f: parabolicDynamics({ activation: s.activation }) as Plain };
+    default:
+      return {
+        kind: 'features',
+        f: antisymmetricDynamics({ activation: s.activation, damping: s.damping }) as Plain,
+      };
+  }
+}
+
 /**
  * The block's forward map `x ↦ Y(T)` (for Hamiltonian dynamics `q(T)` from `q(0) = x`,
  * `p(0) = 0`). The dynamics are built once; each call creates tensors in the caller's scope.
@@ -311,8 +338,9 @@ function integrator(s: OdeSettings): (params: TensorTree, x: tf.Tensor) => tf.Te
     gradient: s.gradient,
     ...(s.checkpointEvery !== undefined ? { checkpointEvery: s.checkpointEvery } : {}),
   };
-  if (s.dynamics === 'hamiltonian') {
-    const f = hamiltonianDynamics({ activation: s.activation });
+  const dynamics = blockDynamics(s);
+  if (dynamics.kind === 'partitioned') {
+    const f = dynamics.f;
     return (params, x) =>
       solve({
         ...common,
@@ -321,21 +349,7 @@ function integrator(s: OdeSettings): (params: TensorTree, x: tf.Tensor) => tf.Te
         y0: { q: x, p: tf.zerosLike(x) },
       }).y.q;
   }
-  let f: FeatureDynamics<KernelWeights> | FeatureDynamics<TwoLayerWeights>;
-  switch (s.dynamics) {
-    case 'resnet':
-      f = resnetDynamics({ activation: s.activation });
-      break;
-    case 'resnet2':
-      f = resnet2Dynamics({ activation: s.activation });
-      break;
-    case 'parabolic':
-      f = parabolicDynamics({ activation: s.activation });
-      break;
-    default:
-      f = antisymmetricDynamics({ activation: s.activation, damping: s.damping });
-  }
-  const g = f as FeatureDynamics<TensorTree>;
+  const g = dynamics.f;
   return (params, x) =>
     solve({ ...common, controls: { values: params, interpolation: s.interpolation }, f: g, y0: x })
       .y;

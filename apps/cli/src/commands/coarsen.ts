@@ -1,10 +1,9 @@
 import { basename, dirname } from 'node:path';
-import { buildModel, type ModelParams, type ModelState } from '@runge/architectures';
+import { buildModel } from '@runge/architectures';
 import { type TransferMethod, transferModel } from '@runge/multigrid';
 import {
   ConfigError,
   initBackend,
-  loadTrees,
   saveTrees,
   type TensorTree,
   treeDispose,
@@ -14,6 +13,7 @@ import type { RunConfig } from '../config.js';
 import { loadRunData, resolutionsOf } from '../data.js';
 import { modelConfigFor } from '../model.js';
 import { type CommandIo, json, line } from '../output.js';
+import { loadRunVariables } from '../run-checkpoint.js';
 import { newRunDir, openRunDir, writeJson } from '../run-dir.js';
 import { readRunConfig } from './run-config.js';
 
@@ -88,17 +88,11 @@ export async function coarsenCommand(options: CoarsenOptions, io: CommandIo): Pr
   }
   const [h, w] = modelConfig.input as [number, number, number];
   const size = targetSize(h, w, options.to, sizes);
-  const archive = await loadTrees(source.checkpoint);
+  const variables = await loadRunVariables(source);
   const methods = options.method === 'all' ? METHODS : [options.method];
   const results: { method: TransferMethod; dir: string; accuracy: number; loss: number }[] = [];
   try {
-    const trees = archive.trees as {
-      params: Record<string, TensorTree>;
-      best?: Record<string, TensorTree>;
-      state?: TensorTree;
-    };
-    const params = (trees.best ?? trees.params).model as ModelParams;
-    const state = (trees.state ?? {}) as ModelState;
+    const { params, state } = variables;
     for (const method of methods) {
       const moved = transferModel({ config: modelConfig, params, state }, { to: size, method });
       try {
@@ -163,7 +157,7 @@ export async function coarsenCommand(options: CoarsenOptions, io: CommandIo): Pr
       }
     }
   } finally {
-    treeDispose(archive.trees as TensorTree);
+    variables.dispose();
   }
   return 0;
 }

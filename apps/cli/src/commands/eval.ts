@@ -1,7 +1,8 @@
-import { initBackend, loadTrees, type TensorTree, treeDispose } from '@runge/tensor-ops';
+import { initBackend, type TensorTree } from '@runge/tensor-ops';
 import { evaluateClassifier, tensorSource } from '@runge/train';
 import { loadRunData } from '../data.js';
 import { buildRunModel } from '../model.js';
+import { loadRunVariables } from '../run-checkpoint.js';
 import { openRunDir } from '../run-dir.js';
 import { readRunConfig } from './run-config.js';
 import type { CommandIo } from './train.js';
@@ -38,18 +39,12 @@ export async function evalCommand(
       return 2;
     }
     const model = buildRunModel(config, data);
-    const archive = await loadTrees(paths.checkpoint);
+    const variables = await loadRunVariables(paths);
     try {
-      const trees = archive.trees as {
-        params: Record<string, TensorTree>;
-        best?: Record<string, TensorTree>;
-        state?: TensorTree;
-      };
-      const params = (trees.best ?? trees.params).model as TensorTree;
       const result = evaluateClassifier(
         model.apply,
-        params,
-        trees.state ?? {},
+        variables.params as TensorTree,
+        variables.state as TensorTree,
         tensorSource(dataset),
       );
       if (io.mode === 'json') {
@@ -66,7 +61,7 @@ export async function evalCommand(
       }
       return 0;
     } finally {
-      treeDispose(archive.trees as TensorTree);
+      variables.dispose();
     }
   } finally {
     data.dispose();

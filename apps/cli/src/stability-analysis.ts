@@ -1,0 +1,211 @@
+import {
+  type Layer,
+  type Model,
+  type ModelParams,
+  type ModelState,
+  odeBlockSystem,
+} from '@runge/architectures';
+import { jacobianSpectrum } from '@runge/integrators';
+import { ConfigError, Rng, type TensorTree, treeDispose, treeFlatten } from '@runge/tensor-ops';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  combineNumbers,
+  STABILITY_TOLERANCE,
+  type StabilityNumbers,
+  stabilityNumbers,
+  stepsAt,
+} from './stability-math.js';
+
+/** The spectra of one step of a block: the points `hλ` of every example and their numbers. */
+export interface StepStability {
+  /** The step index `j`. */
+  readonly step: number;
+  /** Its start time `t_j = jh`. */
+  readonly t: number;
+  readonly numbers: StabilityNumbers;
+  /** The scaled eigenvalues `hλ`, with the example they belong to. */
+  readonly hLambda: readonly {
+    readonly sample: number;
+    readonly re: number;
+    readonly im: number;
+  }[];
+}
+
+/** The stability analysis of one ODE block. */
+export interface BlockStability {
+  readonly block: string;
+  readonly dynamics: string;
+  readonly method: string;
+  /** Steps `N`. */
+  readonly N: number;
+  /** Final time `T`. */
+  readonly T: number;
+  /** Step `h = T/N`. */
+  readonly h: number;
+  /** State entries per example (`q` and `p` together for Hamiltonian blocks). */
+  readonly dimension: number;
+  /** `'exact'`: every eigenvalue; `'arnoldi'`: the `eigenvalues` of largest modulus (estimates). */
+  readonly spectrum: 'exact' | 'arnoldi';
+  /** Eigenvalues per example and step. */
+  readonly eigenvalues: number;
+  readonly steps: readonly StepStability[];
+  /** Over all analysed steps. */
+  readonly summary: StabilityNumbers;
+}
+
+/** Options of {@link analyseStability}. */
+export interface StabilityAnalysisOptions {
+  /** Which steps (see {@link stepsAt}); default every step when `N ≤ 16`, else first, middle, last. */
+  readonly stepsAt?: string;
+  /** Eigenvalues of largest modulus estimated by Arnoldi for large states; default 24. */
+  readonly eigenvalues?: number;
+  /** States up to this many entries per example get the exact spectrum; default 128. */
+  readonly exactUpTo?: number;
+  /** Slack on `|R| ≤ 1`; default {@link STABILITY_TOLERANCE}. */
+  readonly tolerance?: number;
+}
+
+function sliceExample(state: TensorTree, s: number): TensorTree {
+  const { leaves, unflatten } = treeFlatten(state);
+  return unflatten(
+    leaves.map((leaf) =>
+      tf.slice(
+        leaf,
+        [s, ...leaf.shape.slice(1).map(() => 0)],
+        [1, ...leaf.shape.slice(1).map(() => -1)],
+      ),
+    ),
+  );
+}
+
+function analyseBlock(
+  layer: Layer,
+  params: TensorTree,
+  features: tf.Tensor,
+  options: StabilityAnalysisOptions,
+): BlockStability {
+  const block = odeBlockSystem(layer);
+  const steps = stepsAt(options.stepsAt, block.steps);
+  const examples = features.shape[0] as number;
+  const perExample = layer.inputShape.reduce((a, b) => a * b, 1) * (block.partitioned ? 2 : 1);
+  const exact = perExample <= (options.exactUpTo ?? 128);
+  const k = Math.min(options.eigenvalues ?? 24, perExample);
+  const spectrumOptions = exact
+    ? { method: 'exact' as const }
+    : {
+        method: 'arnoldi' as const,
+        k,
+        krylov: Math.min(perExample, Math.max(2 * k + 20, 40)),
+      };
+  const tolerance = options.tolerance ?? STABILITY_TOLERANCE;
+  const states = block.trajectory(params, features);
+  const results: StepStability[] = [];
+  try {
+    for (const j of steps) {
+      const t = block.times[j] as number;
+      const theta = block.paramsAt(params, t);
+      try {
+        const hLambda: { sample: number; re: number; im: number }[] = [];
+        for (let s = 0; s < examples; s++) {
+          const y = tf.tidy(() => sliceExample(states[j] as TensorTree, s) as tf.TensorContainer);
+          try {
+            const { eigenvalues } = jacobianSpectrum(
+              block.f,
+              t,
+              y as TensorTree,
+              theta,
+              spectrumOptions,
+            );
+            for (const z of eigenvalues)
+              hLambda.push({ sample: s, re: block.h * z.re, im: block.h * z.im });
+          } finally {
+            treeDispose(y as TensorTree);
+          }
+        }
+        // hλ are already scaled: evaluate R on them with a unit step.
+        const numbers = stabilityNumbers(block.method, 1, hLambda, tolerance);
+        results.push({ step: j, t, numbers, hLambda });
+      } finally {
+        treeDispose(theta);
+      }
+    }
+  } finally {
+    treeDispose(states as unknown as TensorTree);
+  }
+  return {
+    block: block.name,
+    dynamics: block.dynamics,
+    method: block.method,
+    N: block.steps,
+    T: block.T,
+    h: block.h,
+    dimension: perExample,
+    spectrum: exact ? 'exact' : 'arnoldi',
+    eigenvalues: exact ? perExample : k,
+    steps: results,
+    summary: combineNumbers(results.map((r) => r.numbers)),
+  };
+}
+
+/**
+ * The stability diagnostic of MATH.md §3 for every ODE block of a model: runs the layers in
+ * inference mode up to each block on the inputs `x`, lets the block's own integrator produce
+ * its states `Y_j`, and at the chosen steps computes the eigenvalues `λ` of the Jacobian
+ * `∂f/∂Y` at `(t_j, Y_j, θ(t_j))` for each example (exactly for small states, else the
+ * eigenvalues of largest modulus by Arnoldi), scales them by the block's step `h = T/N` and
+ * evaluates the integrator's `|R(hλ)|`.
+ *
+ * @param model - The built model.
+ * @param params - Its parameters.
+ * @param state - Its state (batch-norm statistics), `{}` when it has none.
+ * @param x - Inputs `[examples, ...inputShape]`.
+ * @param options - `stepsAt`, `eigenvalues`, `exactUpTo`, `tolerance`.
+ * @returns One entry per ODE block, in model order.
+ * @throws {@link ConfigError} when the model has no ODE block.
+ * @throws {@link @runge/tensor-ops!ValueError} for a bad `stepsAt`.
+ */
+export function analyseStability(
+  model: Model,
+  params: ModelParams,
+  state: ModelState,
+  x: tf.Tensor,
+  options: StabilityAnalysisOptions = {},
+): BlockStability[] {
+  const last = model.layers.reduce((at, l, i) => (l.type === 'ode' ? i : at), -1);
+  if (last < 0) {
+    throw new ConfigError(
+      `model '${model.name}' has no ODE block (layers: ${model.layers.map((l) => l.type).join(', ')}); the stability analysis looks at ODE blocks only`,
+    );
+  }
+  // Check every block's step selection before any work.
+  for (const layer of model.layers) {
+    if (layer.type === 'ode') stepsAt(options.stepsAt, odeBlockSystem(layer).steps);
+  }
+  const rng = Rng.fromSeed(0);
+  const reports: BlockStability[] = [];
+  let features = tf.clone(x);
+  try {
+    for (let i = 0; i <= last; i++) {
+      const layer = model.layers[i] as Layer;
+      if (layer.type === 'ode') {
+        reports.push(analyseBlock(layer, params[layer.name] as TensorTree, features, options));
+      }
+      if (i === last) break;
+      const layerState = state[layer.name];
+      const next = tf.tidy(
+        () =>
+          layer.apply(params[layer.name], features, {
+            training: false,
+            rng,
+            ...(layerState !== undefined ? { state: layerState } : {}),
+          }).y,
+      );
+      // A layer may hand its input back unchanged (dropout in inference mode).
+      if (next !== features) features.dispose();
+      features = next;
+    }
+  } finally {
+    features.dispose();
+  }
+  return reports;
+}
