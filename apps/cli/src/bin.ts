@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, RungeError } from '@runge/tensor-ops';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { coarsenCommand } from './commands/coarsen.js';
+import { convergeCommand } from './commands/converge.js';
 import { evalCommand } from './commands/eval.js';
 import { resumeCommand } from './commands/resume.js';
 import { stabilityCommand } from './commands/stability.js';
@@ -265,6 +266,32 @@ export function createProgram(): Command {
         json?: boolean;
       }) => {
         process.exitCode = await stabilityCommand(opts, createIo(Boolean(opts.json)));
+      },
+    );
+
+  program
+    .command('converge')
+    .description(
+      'does the trained network converge to an ODE? its test outputs with every ODE block at N, 2N, 4N steps: differences, observed order, accuracy',
+    )
+    .requiredOption('--run <dir>', 'run directory')
+    .option(
+      '--levels <n>',
+      'resolutions N, 2N, …, 2^(n−1)N (at least 3; default 3)',
+      integer('--levels', 3),
+    )
+    .option('--samples <n>', 'test examples to use (default all)', integer('--samples'))
+    .addOption(backendOption())
+    .option('--json', 'print JSON')
+    .action(
+      async (opts: {
+        run: string;
+        levels?: number;
+        samples?: number;
+        backend?: string;
+        json?: boolean;
+      }) => {
+        process.exitCode = await convergeCommand(opts, createIo(Boolean(opts.json)));
       },
     );
 
