@@ -111,7 +111,7 @@ const TRAIN_FLAGS: readonly [
   [
     '--shift <pixels>',
     'data.shift',
-    'augmentation: move training images by up to this many pixels (default 1 for images, 0 = off)',
+    'augmentation: move training images by up to this many pixels (default 2 for images, 0 = off)',
     integer('--shift', 0),
   ],
   [

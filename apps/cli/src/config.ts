@@ -46,7 +46,7 @@ export const runConfigSchema = z.strictObject({
       resolution: z.int().min(1).optional(),
       /**
        * Data augmentation of image data: every training image moved by random integer offsets in
-       * `{−shift, …, shift}` pixels along each axis (zero fill); default 1 for image data, 0 (off)
+       * `{−shift, …, shift}` pixels along each axis (zero fill); default 2 for image data, 0 (off)
        * otherwise.
        */
       shift: z.int().min(0).optional(),

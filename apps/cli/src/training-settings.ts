@@ -4,7 +4,7 @@ import { adam, type Optimizer, type ScheduleConfig, sgd } from '@runge/train';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from './config.js';
 
-/** The shift of `data.shift` for inputs of rank `rank` (batch included): default 1 for images. */
+/** The shift of `data.shift` for inputs of rank `rank` (batch included): default 2 for images. */
 export function shiftOf(config: RunConfig, rank: number): number {
   const shift = config.data.shift;
   if (rank !== 4) {
@@ -15,7 +15,7 @@ export function shiftOf(config: RunConfig, rank: number): number {
     }
     return 0;
   }
-  return shift ?? 1;
+  return shift ?? 2;
 }
 
 /** The augmentation of training batches a run configuration asks for, if any. */
