@@ -18,16 +18,22 @@ export function shiftOf(config: RunConfig, rank: number): number {
   return shift ?? 2;
 }
 
-/** The augmentation of training batches a run configuration asks for, if any. */
+/**
+ * The augmentation of training batches a run configuration asks for, if any. With
+ * `fullHeight`, the shift is a physical length: images of height `H` (a coarser level of a
+ * multilevel run) are shifted by up to `round(shift · H / fullHeight)` pixels.
+ */
 export function augmentOf(
   config: RunConfig,
   rank: number,
+  fullHeight?: number,
 ): ((x: tf.Tensor, rng: Rng) => tf.Tensor) | undefined {
   const shift = shiftOf(config, rank);
   if (shift === 0) return undefined;
-  return (x, rng) => randomShift(x as tf.Tensor4D, shift, rng);
+  if (fullHeight === undefined) return (x, rng) => randomShift(x as tf.Tensor4D, shift, rng);
+  return (x, rng) =>
+    randomShift(x as tf.Tensor4D, Math.round((shift * (x.shape[1] as number)) / fullHeight), rng);
 }
-
 /** The optimiser a run configuration names. */
 export function optimizerOf(config: RunConfig): Optimizer {
   switch (config.train.optimizer) {

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './errors.js';
-import { registerGradients } from './gradients.js';
+import { loadGradients } from './gradients.js';
 import { installWasmKernels } from './kernels/install-wasm-kernels.js';
 import { prepareWasmThreads } from './kernels/wasm-threads.js';
 import { assertNumber, assertOneOf } from './validate.js';
+import { assertWasmPaths, bundledWasmPaths, type WasmPaths } from './wasm-paths.js';
 
 /**
  * Which backend to use:
@@ -30,6 +31,19 @@ export interface InitBackendOptions {
    * in Node, the backend's own choice in browsers.
    */
   readonly threads?: number;
+  /**
+   * Where the wasm backend fetches its `.wasm` binaries (wasm and `auto` only): a URL prefix
+   * ending in `/` for a directory holding `tfjs-backend-wasm.wasm`,
+   * `tfjs-backend-wasm-simd.wasm` and `tfjs-backend-wasm-threaded-simd.wasm`, or a map of each
+   * name to its URL (TF.js's `setWasmPaths`). Fixed by the first wasm initialisation.
+   *
+   * Default: in Node, the files of the installed `@tensorflow/tfjs-backend-wasm`. In a browser
+   * app bundled by a tool that emits `new URL('…', import.meta.url)` assets (Vite, webpack 5),
+   * the binaries the bundler emitted; otherwise TF.js's default, the page's directory. Give it
+   * when the binaries are served elsewhere (a CDN, a static folder), and give it here rather than
+   * calling `setWasmPaths` yourself, which this default would override.
+   */
+  readonly wasmPaths?: WasmPaths;
 }
 
 /** What {@link initBackend} selected. */
@@ -140,12 +154,52 @@ async function tryTensorflow(notes: string[]): Promise<BackendInfo | null> {
   return null;
 }
 
-async function useWasm(threads: number | undefined, notes: string[]): Promise<BackendInfo> {
+/** Points the wasm backend at its binaries before its first initialisation. */
+function setWasmBinaries(
+  wasm: typeof import('@tensorflow/tfjs-backend-wasm'),
+  wasmPaths: WasmPaths | undefined,
+  notes: string[],
+): void {
+  const initialised = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry
+    .wasm;
+  if (initialised !== undefined) {
+    if (wasmPaths !== undefined) {
+      notes.push(
+        'the wasm backend was already initialised, so wasmPaths has no effect; pass it to the first initBackend call',
+      );
+    }
+    return;
+  }
+  const paths = wasmPaths ?? (nodeBuiltins() === null ? bundledWasmPaths() : null);
+  if (paths === null) return;
+  try {
+    // TF.js's type lists optional entries; assertWasmPaths guarantees all three.
+    wasm.setWasmPaths(paths as string | Record<string, string>);
+  } catch (cause) {
+    throw new BackendError(
+      `could not set the wasm binaries' paths: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+}
+
+async function useWasm(
+  threads: number | undefined,
+  wasmPaths: WasmPaths | undefined,
+  notes: string[],
+): Promise<BackendInfo> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  setWasmBinaries(wasm, wasmPaths, notes);
   const threadsStarted = prepareWasmThreads(threads, notes);
   if (threads !== undefined) wasm.setThreadsCount(threads);
   try {
     await activate('wasm');
+  } catch (cause) {
+    if (wasmPaths === undefined && nodeBuiltins() !== null) throw cause;
+    throw new BackendError(
+      `TF.js could not initialise the 'wasm' backend: its .wasm binaries could not be loaded from ${wasmPaths === undefined ? "the bundler's assets or the page's directory" : JSON.stringify(wasmPaths)}. Serve the three files of @tensorflow/tfjs-backend-wasm/dist (with MIME type application/wasm) and pass their location as initBackend({ wasmPaths }); under Vite's dev server, optimizeDeps: { exclude: ['@runge/tensor-ops'] } also does`,
+      { cause },
+    );
   } finally {
     threadsStarted();
   }
@@ -179,23 +233,29 @@ async function useCpu(notes: string[]): Promise<BackendInfo> {
 }
 
 /**
- * Selects the TF.js backend Runge computes on, registers gradients (also under plain Node ESM)
- * and installs Runge's kernels for it. Applications call this once at start-up; libraries never
- * select a backend.
+ * Selects the TF.js backend Runge computes on, registers gradients (under plain Node ESM and in
+ * browsers alike) and installs Runge's kernels for it. Applications call this once at start-up;
+ * libraries never select a backend.
  *
  * `auto` prefers `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node` (both optional and
  * installed by the user), then the embedded `wasm` backend, then `cpu`.
  *
- * @param options - `backend` (default `'auto'`), `threads` (wasm only).
+ * In a browser, `'wasm'` fetches the backend's `.wasm` binaries; apps bundled with Vite or
+ * webpack 5 find them with no configuration, others say where they are with `wasmPaths`.
+ *
+ * @param options - `backend` (default `'auto'`), `threads` and `wasmPaths` (wasm only).
  * @returns What was selected, with notes on skipped candidates.
  * @throws {@link BackendError} when `'tensorflow'` is requested and neither native package can be
  * loaded (the message says how to install one), or a backend fails to start.
- * @throws {@link ValueError} for an unknown backend name or a bad thread count.
+ * @throws {@link ValueError} for an unknown backend name, a bad thread count or malformed
+ * `wasmPaths`.
  * @example
  * ```ts
  * import { initBackend } from '@runge/tensor-ops';
  * const info = await initBackend(); // { backend: 'wasm', simd: true, ... } on a fresh install
  * console.log(`computing on ${info.backend}`);
+ * // a page whose server holds the three .wasm files under /wasm/ (not needed with Vite or webpack 5)
+ * await initBackend({ backend: 'wasm', wasmPaths: '/wasm/' });
  * ```
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
@@ -204,7 +264,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     options.threads === undefined
       ? undefined
       : assertNumber(options.threads, 'threads', { min: 1, integer: true });
-  registerGradients();
+  const wasmPaths =
+    options.wasmPaths === undefined ? undefined : assertWasmPaths(options.wasmPaths, 'wasmPaths');
+  await loadGradients();
   const notes: string[] = [];
   let info: BackendInfo;
   switch (requested) {
@@ -226,7 +288,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
         break;
       }
       try {
-        info = { ...(await useWasm(threads, notes)), requested };
+        info = { ...(await useWasm(threads, wasmPaths, notes)), requested };
       } catch (error) {
         notes.push(
           `wasm failed to start: ${error instanceof Error ? error.message : String(error)}`,
@@ -236,7 +298,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       break;
     }
     case 'wasm':
-      info = await useWasm(threads, notes);
+      info = await useWasm(threads, wasmPaths, notes);
       break;
     case 'cpu':
       info = await useCpu(notes);

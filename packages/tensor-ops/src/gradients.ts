@@ -21,8 +21,9 @@ export function hasGradients(): boolean {
  * Registers the gradients of every TF.js core op. Importing `@tensorflow/tfjs-core` registers
  * none, and its ESM gradient module cannot be loaded by plain Node; in Node this loads the
  * CommonJS build of `@tensorflow/tfjs-layers`, which registers them all in TF.js's global
- * registry. In a browser bundle import `@runge/tensor-ops/register` instead (it resolves to
- * core's own gradient module there). Idempotent.
+ * registry. In a browser (no Node `require`) it registers nothing: call {@link initBackend}
+ * there, which loads core's own gradient module, or import `@runge/tensor-ops/register`, which
+ * resolves to that module for bundlers. Idempotent.
  *
  * @throws {@link GradientsError} when gradients are still missing afterwards.
  * @example
@@ -45,6 +46,23 @@ export function registerGradients(): void {
       );
     }
   }
+  assertGradients();
+}
+
+/**
+ * Registers TF.js gradients wherever this code runs: under Node as {@link registerGradients}
+ * does; in a browser or a bundle, where Node's `require` is missing, by importing core's own ESM
+ * gradient module (a separate chunk for bundlers). {@link initBackend} calls it.
+ *
+ * @throws {@link GradientsError} when gradients are still missing afterwards.
+ */
+export async function loadGradients(): Promise<void> {
+  if (hasGradients()) return;
+  if ((globalThis as { process?: { getBuiltinModule?: unknown } }).process?.getBuiltinModule) {
+    registerGradients();
+    return;
+  }
+  await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
   assertGradients();
 }
 

@@ -93,3 +93,4 @@ export {
   isTensor,
 } from './validate.js';
 export { valueAndGrad } from './value-and-grad.js';
+export type { WasmBinaryName, WasmPaths } from './wasm-paths.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { DataError } from './errors.js';
+import { DataError, StateError } from './errors.js';
 import { type TensorTree, treeDispose, treeEntries } from './tree.js';
 import { decodeTrees, encodeTrees, loadTrees, saveTrees } from './tree-io.js';
 
@@ -75,5 +75,21 @@ describe('tree archives', () => {
     await expect(loadTrees('/nonexistent/run/checkpoint.ckpt')).rejects.toThrow(
       /\/nonexistent\/run\/checkpoint.ckpt: no such file/,
     );
+  });
+
+  it('refuse files where Node is missing (a browser) and point to encodeTrees', async () => {
+    const node = process as { getBuiltinModule?: unknown };
+    const getBuiltinModule = node.getBuiltinModule;
+    const w = tf.tensor1d([1, 2]);
+    node.getBuiltinModule = undefined;
+    try {
+      const saving = saveTrees(join(tmpdir(), 'never-written.ckpt'), { trees: { w }, meta: {} });
+      await expect(saving).rejects.toBeInstanceOf(StateError);
+      await expect(saving).rejects.toThrow(/saveTrees: .*Node's file system.*encodeTrees/);
+      await expect(loadTrees('any.ckpt')).rejects.toThrow(/loadTrees: .*decodeTrees/);
+    } finally {
+      node.getBuiltinModule = getBuiltinModule;
+      w.dispose();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DataError, ValueError } from './errors.js';
+import { DataError, StateError, ValueError } from './errors.js';
 import type { TensorTree } from './tree.js';
 import { isTensor } from './validate.js';
 
@@ -218,9 +218,19 @@ export function decodeTrees(bytes: Uint8Array, source = 'archive'): TreeArchive 
 
 type Fs = typeof import('node:fs/promises');
 
-async function nodeFs(): Promise<{ fs: Fs; path: typeof import('node:path') }> {
-  const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
-  return { fs, path };
+/**
+ * Node's file system, through `process.getBuiltinModule` rather than an import, so that browser
+ * bundles of this package hold no Node module.
+ */
+function nodeFs(caller: string): { fs: Fs; path: typeof import('node:path') } {
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+    ?.getBuiltinModule;
+  if (!get) {
+    throw new StateError(
+      `${caller}: reading and writing files needs Node's file system, which this environment (a browser?) lacks; use encodeTrees and decodeTrees to turn the archive into bytes and back, and store them yourself (a download, IndexedDB)`,
+    );
+  }
+  return { fs: get('fs/promises') as Fs, path: get('path') as typeof import('node:path') };
 }
 
 /**
@@ -231,6 +241,7 @@ async function nodeFs(): Promise<{ fs: Fs; path: typeof import('node:path') }> {
  * @param file - Destination path (its directory is created if missing).
  * @param content - Trees and metadata.
  * @returns The number of bytes written.
+ * @throws {@link StateError} outside Node (no file system; use {@link encodeTrees} there).
  * @example
  * ```ts
  * await saveTrees('runs/mnist/checkpoint.ckpt', { trees: { params }, meta: { epoch } });
@@ -238,7 +249,7 @@ async function nodeFs(): Promise<{ fs: Fs; path: typeof import('node:path') }> {
  */
 export async function saveTrees(file: string, content: TreeArchive): Promise<number> {
   const bytes = encodeTrees(content);
-  const { fs, path } = await nodeFs();
+  const { fs, path } = nodeFs('saveTrees');
   await fs.mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   const handle = await fs.open(temp, 'w');
@@ -263,13 +274,14 @@ export async function saveTrees(file: string, content: TreeArchive): Promise<num
  * @param file - The checkpoint path.
  * @returns New tensors (owned by the caller) and the metadata.
  * @throws {@link DataError} when the file is missing (saying so) or damaged.
+ * @throws {@link StateError} outside Node (no file system; use {@link decodeTrees} there).
  * @example
  * ```ts
  * const { trees, meta } = await loadTrees('runs/mnist/checkpoint.ckpt');
  * ```
  */
 export async function loadTrees(file: string): Promise<TreeArchive> {
-  const { fs } = await nodeFs();
+  const { fs } = nodeFs('loadTrees');
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await fs.readFile(file));

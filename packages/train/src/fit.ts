@@ -23,6 +23,7 @@ import { clipByGlobalNorm } from './clip.js';
 import type { EpochRecord, Metrics, StopReason, TrainEvent } from './events.js';
 import type { DataSource, LossContext, LossOutput, Player, TrainingProblem } from './problem.js';
 import { type Schedule, type ScheduleTime, schedule } from './schedule.js';
+import { yieldToEventLoop } from './yield-to-event-loop.js';
 
 /** Early stopping on a per-epoch metric. */
 export interface EarlyStoppingOptions {
@@ -513,7 +514,7 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
           etaSeconds: remainingBatches * (batchSecondsTotal / batchesTimed),
         });
         // Let signal handlers (Ctrl-C) and other tasks run between batches.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await yieldToEventLoop();
         if (options.signal?.aborted) {
           const done = b + 1 === batchesPerEpoch;
           reason = 'interrupted';

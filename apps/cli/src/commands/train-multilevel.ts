@@ -67,7 +67,7 @@ export async function runMultilevelTraining(
       model: modelConfig,
       levels,
     });
-    const augment = augmentOf(config, data.train.x.rank);
+    const augment = augmentOf(config, data.train.x.rank, height);
     let progress = createProgress(io.mode, io.out);
     const pending: Promise<unknown>[] = [];
     const result = await trainMultilevel({
