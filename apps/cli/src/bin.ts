@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { coarsenCommand } from './commands/coarsen.js';
 import { convergeCommand } from './commands/converge.js';
 import { evalCommand } from './commands/eval.js';
+import { landscapeCommand } from './commands/landscape.js';
 import { resumeCommand } from './commands/resume.js';
 import { stabilityCommand } from './commands/stability.js';
 import { type CommandIo, runTraining } from './commands/train.js';
@@ -322,6 +323,37 @@ export function createProgram(): Command {
         json?: boolean;
       }) => {
         process.exitCode = await coarsenCommand(opts, createIo(Boolean(opts.json)));
+      },
+    );
+
+  program
+    .command('landscape')
+    .description(
+      'the circulant tanh network of the stability guide: the training objective over θ for few and many Euler steps, as heat maps',
+    )
+    .option('--steps <list>', 'comma list of step counts N (default 5,100)')
+    .option('--grid <n>', 'grid points per θ axis (default 61)', integer('--grid', 2))
+    .option('--out <dir>', 'directory for the SVGs and landscape.json (default runs/landscape)')
+    .addOption(backendOption())
+    .option('--json', 'print JSON')
+    .action(
+      async (opts: {
+        steps?: string;
+        grid?: number;
+        out?: string;
+        backend?: string;
+        json?: boolean;
+      }) => {
+        const steps = opts.steps?.split(',').map((s) => integer('--steps')(s.trim()));
+        process.exitCode = await landscapeCommand(
+          {
+            ...(steps ? { steps } : {}),
+            ...(opts.grid ? { grid: opts.grid } : {}),
+            ...(opts.out ? { out: opts.out } : {}),
+            ...(opts.backend ? { backend: opts.backend } : {}),
+          },
+          createIo(Boolean(opts.json)),
+        );
       },
     );
 

@@ -1,0 +1,155 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type CirculantLandscape, circulantLandscape } from '@runge/integrators';
+import { initBackend } from '@runge/tensor-ops';
+import type { TopLevelSpec } from 'vega-lite';
+import { type CommandIo, json, line } from '../output.js';
+import { renderSvg } from '../plots.js';
+import { writeFileAtomic, writeJson } from '../run-dir.js';
+
+/** Options of `runge landscape`. */
+export interface LandscapeOptions {
+  /** Numbers of Euler steps to compare; default `[5, 100]`. */
+  readonly steps?: readonly number[];
+  /** Grid points per axis; default 61. */
+  readonly grid?: number;
+  /** Range of both θ axes; default `[-1, 3]`. */
+  readonly range?: readonly [number, number];
+  /** Directory for the SVGs and `landscape.json`; default `runs/landscape`. */
+  readonly out?: string;
+  /** TF.js backend; default `auto`. */
+  readonly backend?: string;
+}
+
+/**
+ * Roughness of a landscape: the mean of `|Δ²f|` over the grid (second differences along both
+ * axes) divided by the range `max f − min f`. A smooth bowl sampled finely gives a value near 0;
+ * ridges, kinks and oscillation give larger values.
+ */
+export function roughness(values: readonly (readonly number[])[]): number {
+  const flat = values.flat();
+  const span = Math.max(...flat) - Math.min(...flat);
+  if (!(span > 0)) return 0;
+  let sum = 0;
+  let count = 0;
+  const rows = values.length;
+  const cols = values[0]?.length ?? 0;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const v = values[i]?.[j] as number;
+      if (i > 0 && i < rows - 1) {
+        sum += Math.abs((values[i - 1]?.[j] as number) - 2 * v + (values[i + 1]?.[j] as number));
+        count++;
+      }
+      if (j > 0 && j < cols - 1) {
+        sum += Math.abs((values[i]?.[j - 1] as number) - 2 * v + (values[i]?.[j + 1] as number));
+        count++;
+      }
+    }
+  }
+  return count > 0 ? sum / count / span : 0;
+}
+
+/** The Vega-Lite heat map of one landscape (log colour scale: the objective spans decades). */
+export function landscapeSpec(landscape: CirculantLandscape): TopLevelSpec {
+  const points = landscape.theta1.flatMap((t1, i) =>
+    landscape.theta2.map((t2, j) => ({
+      theta1: t1,
+      theta2: t2,
+      value: Math.max(landscape.values[i]?.[j] as number, 1e-8),
+    })),
+  );
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `½‖Y_N(θ) − C‖², N = ${landscape.N} (h = ${(10 / landscape.N).toPrecision(3)})`,
+    width: 360,
+    height: 360,
+    data: { values: points },
+    mark: { type: 'rect' },
+    encoding: {
+      x: {
+        field: 'theta1',
+        type: 'ordinal',
+        title: 'θ1',
+        axis: { labelExpr: 'format(datum.value, ".1f")', values: tickValues(landscape.theta1) },
+      },
+      y: {
+        field: 'theta2',
+        type: 'ordinal',
+        title: 'θ2',
+        sort: 'descending',
+        axis: { labelExpr: 'format(datum.value, ".1f")', values: tickValues(landscape.theta2) },
+      },
+      color: {
+        field: 'value',
+        type: 'quantitative',
+        scale: { type: 'log', scheme: 'viridis' },
+        title: 'objective',
+      },
+    },
+  };
+}
+
+function tickValues(axis: readonly number[]): number[] {
+  const step = Math.max(1, Math.round(axis.length / 8));
+  return axis.filter((_, i) => i % step === 0);
+}
+
+/**
+ * `runge landscape`: the worked example of MATH.md §3. For the 3×3 circulant tanh network
+ * `Y_{j+1} = Y_j + (10/N) tanh(K(θ) Y_j)` it computes the objective `½‖Y_N(θ) − C‖²` over a
+ * θ grid for each `N` (the target `C` is the `N = 200` solution at `θ = (1, 1)`), writes one heat
+ * map per `N` and `landscape.json`, and prints the minimum, its location and the roughness of
+ * each landscape: with few steps `hλ(K(θ))` leaves forward Euler's stability region over much of
+ * the grid and the landscape turns rough.
+ */
+export async function landscapeCommand(options: LandscapeOptions, io: CommandIo): Promise<number> {
+  await initBackend({ backend: (options.backend ?? 'auto') as 'auto' });
+  const steps = options.steps ?? [5, 100];
+  const n = options.grid ?? 61;
+  const [lo, hi] = options.range ?? [-1, 3];
+  const out = resolve(options.out ?? join('runs', 'landscape'));
+  await mkdir(out, { recursive: true });
+  const results = [];
+  for (const N of steps) {
+    const landscape = circulantLandscape({ N, grid: { theta1: [lo, hi, n], theta2: [lo, hi, n] } });
+    let best = { value: Number.POSITIVE_INFINITY, theta: [Number.NaN, Number.NaN] };
+    landscape.values.forEach((row, i) => {
+      row.forEach((v, j) => {
+        if (v < best.value) {
+          best = {
+            value: v,
+            theta: [landscape.theta1[i] as number, landscape.theta2[j] as number],
+          };
+        }
+      });
+    });
+    const rough = roughness(landscape.values);
+    const file = join(out, `landscape-N${N}.svg`);
+    await writeFileAtomic(file, await renderSvg(landscapeSpec(landscape)));
+    results.push({
+      ...landscape,
+      h: 10 / N,
+      minimum: best.value,
+      argmin: best.theta,
+      roughness: rough,
+      svg: file,
+    });
+    json(io, {
+      event: 'landscape',
+      N,
+      h: 10 / N,
+      minimum: best.value,
+      argmin: best.theta,
+      roughness: rough,
+      svg: file,
+    });
+    line(
+      io,
+      `N = ${N} (h = ${(10 / N).toPrecision(3)}): minimum ${best.value.toExponential(3)} at θ = (${best.theta.map((t) => t.toFixed(2)).join(', ')}), roughness ${rough.toExponential(3)}; wrote ${file}`,
+    );
+  }
+  await writeJson(join(out, 'landscape.json'), results);
+  line(io, `wrote ${join(out, 'landscape.json')}`);
+  return 0;
+}
