@@ -136,6 +136,12 @@ const TRAIN_FLAGS: readonly [
     ['auto', 'wasm', 'cpu', 'tensorflow'],
   ],
   ['--seed <n>', 'seed', 'random seed', integer('--seed', 0)],
+  [
+    '--threads <n>',
+    'threads',
+    'wasm threads (default: the machine cores, at most 8)',
+    integer('--threads'),
+  ],
   ['--out <dir>', 'output', 'directory for run directories (default runs)'],
   ['--name <name>', 'name', 'run name prefix'],
 ];

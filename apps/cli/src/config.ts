@@ -24,6 +24,8 @@ export const runConfigSchema = z.strictObject({
   seed: z.int().min(0).default(1),
   /** TF.js backend. */
   backend: z.enum(['auto', 'wasm', 'cpu', 'tensorflow']).default('auto'),
+  /** XNNPACK threads of the wasm backend (1–8); default the machine's cores, at most 8. */
+  threads: z.int().min(1).max(8).optional(),
   /** Where run directories are created. */
   output: z.string().default('runs'),
   data: z

@@ -1,18 +1,13 @@
 import { basename, dirname } from 'node:path';
 import { buildModel } from '@runge/architectures';
 import { type TransferMethod, transferModel } from '@runge/multigrid';
-import {
-  ConfigError,
-  initBackend,
-  saveTrees,
-  type TensorTree,
-  treeDispose,
-} from '@runge/tensor-ops';
+import { ConfigError, saveTrees, type TensorTree, treeDispose } from '@runge/tensor-ops';
 import { type ApplyFn, evaluateClassifier, tensorSource } from '@runge/train';
 import type { RunConfig } from '../config.js';
 import { loadRunData, resolutionsOf } from '../data.js';
 import { modelConfigFor } from '../model.js';
 import { type CommandIo, json, line } from '../output.js';
+import { initRunBackend } from '../run-backend.js';
 import { loadRunVariables } from '../run-checkpoint.js';
 import { newRunDir, openRunDir, writeJson } from '../run-dir.js';
 import { readRunConfig } from './run-config.js';
@@ -65,7 +60,7 @@ function targetSize(
 export async function coarsenCommand(options: CoarsenOptions, io: CommandIo): Promise<number> {
   const source = await openRunDir(options.run);
   const config = await readRunConfig(source);
-  await initBackend({ backend: config.backend });
+  await initRunBackend(config);
   const native: RunConfig = { ...config, data: { ...config.data, resolution: undefined } };
   const nativeData = await loadRunData(native);
   let sizes: number[];

@@ -1,10 +1,11 @@
 import { buildModel, type ModelConfig, withSteps } from '@runge/architectures';
 import { type ConvergenceStudyResult, convergenceStudy } from '@runge/integrators';
-import { ConfigError, initBackend } from '@runge/tensor-ops';
+import { ConfigError } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadRunData } from '../data.js';
 import { modelConfigFor } from '../model.js';
 import { type CommandIo, json, line } from '../output.js';
+import { initRunBackend } from '../run-backend.js';
 import { loadRunVariables } from '../run-checkpoint.js';
 import { openRunDir, writeJson } from '../run-dir.js';
 import { readRunConfig } from './run-config.js';
@@ -68,7 +69,7 @@ export function formatConvergence(study: ConvergenceStudyResult): string {
 export async function convergeCommand(options: ConvergeOptions, io: CommandIo): Promise<number> {
   const paths = await openRunDir(options.run);
   const config = await readRunConfig(paths, options.backend);
-  await initBackend({ backend: config.backend });
+  await initRunBackend(config);
   const data = await loadRunData(config);
   try {
     const modelConfig = modelConfigFor(config, data);

@@ -1,7 +1,8 @@
-import { initBackend, type TensorTree } from '@runge/tensor-ops';
+import type { TensorTree } from '@runge/tensor-ops';
 import { evaluateClassifier, tensorSource } from '@runge/train';
 import { loadRunData } from '../data.js';
 import { buildRunModel } from '../model.js';
+import { initRunBackend } from '../run-backend.js';
 import { loadRunVariables } from '../run-checkpoint.js';
 import { openRunDir } from '../run-dir.js';
 import { readRunConfig } from './run-config.js';
@@ -23,7 +24,7 @@ export async function evalCommand(
 ): Promise<number> {
   const paths = await openRunDir(options.run);
   const config = await readRunConfig(paths, options.backend);
-  await initBackend({ backend: config.backend });
+  await initRunBackend(config);
   const data = await loadRunData(config);
   try {
     const dataset =

@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type CirculantLandscape, circulantLandscape } from '@runge/integrators';
-import { initBackend } from '@runge/tensor-ops';
 import type { TopLevelSpec } from 'vega-lite';
 import { type CommandIo, json, line } from '../output.js';
 import { renderSvg } from '../plots.js';
+import { initRunBackend } from '../run-backend.js';
 import { writeFileAtomic, writeJson } from '../run-dir.js';
 
 /** Options of `runge landscape`. */
@@ -104,7 +104,7 @@ function tickValues(axis: readonly number[]): number[] {
  * the grid and the landscape turns rough.
  */
 export async function landscapeCommand(options: LandscapeOptions, io: CommandIo): Promise<number> {
-  await initBackend({ backend: (options.backend ?? 'auto') as 'auto' });
+  await initRunBackend({ backend: options.backend ?? 'auto' });
   const steps = options.steps ?? [5, 100];
   const n = options.grid ?? 61;
   const [lo, hi] = options.range ?? [-1, 3];

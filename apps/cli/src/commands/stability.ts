@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { initBackend } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadRunData } from '../data.js';
 import { buildRunModel } from '../model.js';
 import { renderSvg } from '../plots.js';
+import { initRunBackend } from '../run-backend.js';
 import { loadRunVariables } from '../run-checkpoint.js';
 import { openRunDir, writeFileAtomic, writeJson } from '../run-dir.js';
 import { analyseStability, type BlockStability } from '../stability-analysis.js';
@@ -100,7 +100,7 @@ export async function stabilityCommand(
 ): Promise<number> {
   const paths = await openRunDir(options.run);
   const config = await readRunConfig(paths, options.backend);
-  await initBackend({ backend: config.backend });
+  await initRunBackend(config);
   const data = await loadRunData(config);
   try {
     const run = buildRunModel(config, data);

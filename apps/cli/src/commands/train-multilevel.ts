@@ -1,6 +1,6 @@
 import { buildModel } from '@runge/architectures';
 import { multilevelSchedule, trainMultilevel } from '@runge/multigrid';
-import { type BackendInfo, initBackend, type TensorTree, treeDispose } from '@runge/tensor-ops';
+import { type BackendInfo, type TensorTree, treeDispose } from '@runge/tensor-ops';
 import { type ApplyFn, type EpochRecord, evaluateClassifier, tensorSource } from '@runge/train';
 import type { RunConfig } from '../config.js';
 import { loadRunData } from '../data.js';
@@ -8,6 +8,7 @@ import { modelConfigFor } from '../model.js';
 import { type CommandIo, json, line } from '../output.js';
 import { writeTrainingPlots } from '../plots-run.js';
 import { createProgress, formatDuration } from '../progress.js';
+import { initRunBackend } from '../run-backend.js';
 import { appendJsonLine, type RunPaths, writeJson } from '../run-dir.js';
 import { augmentOf, optimizerOf, scheduleOf } from '../training-settings.js';
 import type { RunSummary } from './train.js';
@@ -26,7 +27,7 @@ export async function runMultilevelTraining(
   options: { backend?: BackendInfo } = {},
 ): Promise<number> {
   const start = performance.now();
-  const backend = options.backend ?? (await initBackend({ backend: config.backend }));
+  const backend = options.backend ?? (await initRunBackend(config));
   line(
     io,
     `backend: ${backend.backend}${backend.simd ? ' (SIMD)' : ''}, ${backend.threads ?? 'auto'} thread(s)`,

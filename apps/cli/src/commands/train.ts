@@ -1,7 +1,6 @@
 import {
   type BackendInfo,
   ConfigError,
-  initBackend,
   loadTrees,
   type TensorTree,
   type TreeArchive,
@@ -23,6 +22,7 @@ import { buildRunModel, type RunModel } from '../model.js';
 import { type CommandIo, json, line } from '../output.js';
 import { writeTrainingPlots } from '../plots-run.js';
 import { createProgress, formatDuration } from '../progress.js';
+import { initRunBackend } from '../run-backend.js';
 import { appendJsonLine, type RunPaths, writeJson } from '../run-dir.js';
 import { augmentOf, optimizerOf, scheduleOf } from '../training-settings.js';
 import { runMultilevelTraining } from './train-multilevel.js';
@@ -61,7 +61,7 @@ export async function runTraining(
     return runMultilevelTraining(config, paths, io, options);
   }
   const start = performance.now();
-  const backend = options.backend ?? (await initBackend({ backend: config.backend }));
+  const backend = options.backend ?? (await initRunBackend(config));
   line(
     io,
     `backend: ${backend.backend}${backend.simd ? ' (SIMD)' : ''}, ${backend.threads ?? 'auto'} thread(s)`,
