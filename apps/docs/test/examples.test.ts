@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/** Runs an example of the guides with plain `node` and returns its output. */
+function runExample(name: string): Promise<{ code: number | null; out: string; err: string }> {
+  const file = fileURLToPath(new URL(`../examples/${name}`, import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+describe('the guides’ examples run as published', () => {
+  it('getting started: an antisymmetric ODE network learns the spirals, and keeps its accuracy with 4× the steps', async () => {
+    const { code, out, err } = await runExample('spirals.mjs');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('backend: wasm');
+    const accuracy = (steps: number): number => {
+      const match = out.match(new RegExp(`N = ${steps}: test accuracy ([\\d.]+)%`));
+      if (!match) throw new Error(`no accuracy for N = ${steps} in:\n${out}`);
+      return Number(match[1]);
+    };
+    expect(accuracy(8)).toBeGreaterThanOrEqual(95);
+    // the trained weights define an ODE: refining its steps changes the outputs by O(h), not the
+    // classes of well-separated points
+    expect(Math.abs(accuracy(32) - accuracy(8))).toBeLessThanOrEqual(1.5);
+  });
+});
