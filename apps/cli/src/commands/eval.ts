@@ -1,10 +1,10 @@
 import type { TensorTree } from '@runge/tensor-ops';
-import { evaluateClassifier, tensorSource } from '@runge/train';
 import { loadRunData } from '../data.js';
 import { buildRunModel } from '../model.js';
 import { initRunBackend } from '../run-backend.js';
 import { loadRunVariables } from '../run-checkpoint.js';
 import { openRunDir } from '../run-dir.js';
+import { formatEvaluation, taskOf } from '../tasks.js';
 import { readRunConfig } from './run-config.js';
 import type { CommandIo } from './train.js';
 
@@ -17,7 +17,10 @@ export function formatConfusion(confusion: readonly (readonly number[])[]): stri
   return [header, ...rows].join('\n');
 }
 
-/** `runge eval --run DIR`: accuracy, loss and confusion matrix of a run's model on a split. */
+/**
+ * `runge eval --run DIR`: the task's loss and metrics of a run's model on a split (for a
+ * classifier: accuracy and the confusion matrix).
+ */
 export async function evalCommand(
   options: { run: string; split: 'test' | 'validation' | 'train'; backend?: string },
   io: CommandIo,
@@ -42,23 +45,26 @@ export async function evalCommand(
     const model = buildRunModel(config, data);
     const variables = await loadRunVariables(paths);
     try {
-      const result = evaluateClassifier(
-        model.apply,
+      const result = taskOf(config).evaluate(
+        model,
         variables.params as TensorTree,
         variables.state as TensorTree,
-        tensorSource(dataset),
+        dataset,
       );
       if (io.mode === 'json') {
+        const { metrics, ...rest } = result;
         io.out.write(
-          `${JSON.stringify({ event: 'eval', run: paths.dir, split: options.split, ...result })}\n`,
+          `${JSON.stringify({ event: 'eval', run: paths.dir, split: options.split, ...metrics, ...rest })}\n`,
         );
       } else {
         io.out.write(
-          `${options.split}: accuracy ${(100 * result.accuracy).toFixed(2)}%, loss ${result.loss.toFixed(4)}, ${result.examples} examples\n`,
+          `${options.split}: ${formatEvaluation(result)}, ${result.examples} examples\n`,
         );
-        io.out.write(
-          `confusion matrix (rows: true class, columns: predicted):\n${formatConfusion(result.confusion)}\n`,
-        );
+        if (result.confusion) {
+          io.out.write(
+            `confusion matrix (rows: true class, columns: predicted):\n${formatConfusion(result.confusion)}\n`,
+          );
+        }
       }
       return 0;
     } finally {

@@ -1,7 +1,7 @@
 import { buildModel } from '@runge/architectures';
 import { multilevelSchedule, trainMultilevel } from '@runge/multigrid';
 import { type BackendInfo, type TensorTree, treeDispose } from '@runge/tensor-ops';
-import { type ApplyFn, type EpochRecord, evaluateClassifier, tensorSource } from '@runge/train';
+import type { ApplyFn, EpochRecord } from '@runge/train';
 import type { RunConfig } from '../config.js';
 import { loadRunData } from '../data.js';
 import { modelConfigFor } from '../model.js';
@@ -10,6 +10,7 @@ import { writeTrainingPlots } from '../plots-run.js';
 import { createProgress, formatDuration } from '../progress.js';
 import { initRunBackend } from '../run-backend.js';
 import { appendJsonLine, type RunPaths, writeJson } from '../run-dir.js';
+import { formatEvaluation, taskOf } from '../tasks.js';
 import { augmentOf, optimizerOf, scheduleOf } from '../training-settings.js';
 import type { RunSummary } from './train.js';
 
@@ -129,11 +130,17 @@ export async function runMultilevelTraining(
       const atFull = result.config.input[0] === height;
       const finalModel = buildModel(result.config);
       const test = atFull
-        ? evaluateClassifier(
-            finalModel.apply as unknown as ApplyFn,
+        ? taskOf(config).evaluate(
+            {
+              config: result.config,
+              model: finalModel,
+              apply: finalModel.apply as unknown as ApplyFn,
+              init: (seed) => finalModel.init(seed),
+              description: finalModel.name,
+            },
             result.params as TensorTree,
             result.state as TensorTree,
-            tensorSource(data.test),
+            data.test,
           )
         : undefined;
       const finalEpoch = result.history.at(-1);
@@ -144,9 +151,7 @@ export async function runMultilevelTraining(
         seconds,
         backend: backend.backend,
         parameters: finalModel.parameterCount,
-        ...(test
-          ? { test: { loss: test.loss, accuracy: test.accuracy, examples: test.examples } }
-          : {}),
+        ...(test ? { test: { loss: test.loss, ...test.metrics, examples: test.examples } } : {}),
         ...(finalEpoch ? { finalEpoch } : {}),
         levels: result.levels,
       };
@@ -158,11 +163,8 @@ export async function runMultilevelTraining(
           `level ${level.level + 1}: ${level.resolution[0]}×${level.resolution[1]}, ${level.epochs} epoch(s), ${formatDuration(level.seconds)}`,
         );
       }
-      if (summary.test) {
-        line(
-          io,
-          `test accuracy ${(100 * summary.test.accuracy).toFixed(2)}% (loss ${summary.test.loss.toFixed(4)}) on ${summary.test.examples} examples`,
-        );
+      if (test) {
+        line(io, `test ${formatEvaluation(test)} on ${test.examples} examples`);
       } else {
         line(
           io,

@@ -7,15 +7,7 @@ import {
   treeDispose,
   treeSize,
 } from '@runge/tensor-ops';
-import {
-  classification,
-  type EpochRecord,
-  evaluateClassifier,
-  type FitResult,
-  fit,
-  type TrainEvent,
-  tensorSource,
-} from '@runge/train';
+import { type EpochRecord, type FitResult, fit, type TrainEvent, tensorSource } from '@runge/train';
 import type { RunConfig } from '../config.js';
 import { loadRunData, type RunData } from '../data.js';
 import { buildRunModel, type RunModel } from '../model.js';
@@ -24,7 +16,7 @@ import { writeTrainingPlots } from '../plots-run.js';
 import { createProgress, formatDuration } from '../progress.js';
 import { initRunBackend } from '../run-backend.js';
 import { appendJsonLine, type RunPaths, writeJson } from '../run-dir.js';
-import { augmentOf, optimizerOf, scheduleOf } from '../training-settings.js';
+import { formatEvaluation, type RunTask, taskOf } from '../tasks.js';
 import { runMultilevelTraining } from './train-multilevel.js';
 
 export type { CommandIo } from '../output.js';
@@ -37,7 +29,12 @@ export interface RunSummary {
   readonly seconds: number;
   readonly backend: string;
   readonly parameters: number;
-  readonly test?: { readonly loss: number; readonly accuracy: number; readonly examples: number };
+  /** The task's loss and metrics on the test set (`accuracy` for classification). */
+  readonly test?: {
+    readonly loss: number;
+    readonly examples: number;
+    readonly [metric: string]: number;
+  };
   readonly finalEpoch?: EpochRecord;
 }
 
@@ -91,17 +88,8 @@ export async function runTraining(
       progress.onEvent(e);
       if (e.type === 'epoch-end') history.push(e.record);
     };
-    const augment = augmentOf(config, data.train.x.rank);
-    const problem = classification({
-      apply: model.apply,
-      ...(augment ? { augment } : {}),
-      params: init.params,
-      ...(init.state ? { state: init.state } : {}),
-      optimizer: optimizerOf(config),
-      learningRate: scheduleOf(config),
-      ...(config.train.clipNorm !== undefined ? { clipNorm: config.train.clipNorm } : {}),
-      ...(config.train.weightDecay > 0 ? { weightDecay: config.train.weightDecay } : {}),
-    });
+    const task = taskOf(config);
+    const problem = task.problem(config, model, init, data);
     const pending: Promise<unknown>[] = [];
     const result = await fit({
       problem,
@@ -126,6 +114,7 @@ export async function runTraining(
     const plots = await writeTrainingPlots(paths.plots, result.history);
     try {
       const summary = finish(
+        task,
         model,
         result,
         data,
@@ -136,10 +125,8 @@ export async function runTraining(
       await writeJson(paths.summary, summary);
       json(io, { event: 'summary', dir: paths.dir, plots, ...summary });
       if (summary.test) {
-        line(
-          io,
-          `test accuracy ${(100 * summary.test.accuracy).toFixed(2)}% (loss ${summary.test.loss.toFixed(4)}) on ${summary.test.examples} examples`,
-        );
+        const { loss, examples, ...metrics } = summary.test;
+        line(io, `test ${formatEvaluation({ loss, examples, metrics })} on ${examples} examples`);
       }
       line(
         io,
@@ -157,6 +144,7 @@ export async function runTraining(
 }
 
 function finish(
+  task: RunTask,
   model: RunModel,
   result: FitResult,
   data: RunData,
@@ -164,12 +152,7 @@ function finish(
   parameters: number,
   seconds: number,
 ): RunSummary {
-  const test = evaluateClassifier(
-    model.apply,
-    result.params.model as TensorTree,
-    result.state,
-    tensorSource(data.test),
-  );
+  const test = task.evaluate(model, result.params.model as TensorTree, result.state, data.test);
   const finalEpoch = result.history.at(-1);
   return {
     reason: result.reason,
@@ -178,7 +161,7 @@ function finish(
     seconds,
     backend,
     parameters,
-    test: { loss: test.loss, accuracy: test.accuracy, examples: test.examples },
+    test: { loss: test.loss, ...test.metrics, examples: test.examples },
     ...(finalEpoch ? { finalEpoch } : {}),
   };
 }
