@@ -28,6 +28,7 @@ export default defineConfig({
           items: [
             { text: 'Getting started', link: '/guide/getting-started' },
             { text: 'Training from the command line', link: '/guide/cli' },
+            { text: 'Stable architectures', link: '/guide/architectures' },
             { text: 'Multigrid: resolutions and depths', link: '/guide/multigrid' },
             { text: 'Stability of a trained network', link: '/guide/stability' },
           ],
