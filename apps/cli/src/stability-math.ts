@@ -93,7 +93,9 @@ export interface StabilityNumbers {
 /**
  * Scales eigenvalues `λ` by the step `h` and evaluates the integrator's `|R(hλ)|` on them.
  * Points closer to 0 than {@link ZERO_RADIUS}` · max |hλ|` are float32 round-off of a zero
- * eigenvalue and are evaluated at 0 (where `|R| = 1` for every consistent method).
+ * eigenvalue and are evaluated at 0 (where `|R| = 1` for every consistent method); real parts
+ * that small are round-off of an imaginary eigenvalue (antisymmetric and Hamiltonian blocks)
+ * and are taken as 0.
  *
  * @param method - The integrator (see {@link growthFactor}).
  * @param h - The step.
@@ -120,7 +122,14 @@ export function stabilityNumbers(
   let outside = 0;
   let outsideDecaying = 0;
   for (const raw of scaled) {
-    const z = Math.hypot(raw.re, raw.im) <= radius ? { re: 0, im: 0 } : raw;
+    // Round-off of the same size moves an imaginary eigenvalue off the axis: a real part within
+    // the radius is taken as 0 (a zero eigenvalue as 0 altogether).
+    const z =
+      Math.hypot(raw.re, raw.im) <= radius
+        ? { re: 0, im: 0 }
+        : Math.abs(raw.re) <= radius
+          ? { re: 0, im: raw.im }
+          : raw;
     const g = growth(z);
     maxRe = Math.max(maxRe, z.re);
     maxGrowth = Math.max(maxGrowth, g);

@@ -135,6 +135,25 @@ describe('stabilityNumbers', () => {
     expect(stabilityNumbers('leapfrog', 0.5, real)).toMatchObject({ outside: 2, stable: false });
   });
 
+  it('takes round-off-sized real parts of imaginary eigenvalues as 0, not larger ones', () => {
+    // h = 1, max|hλ| = 1.5: the radius is 1.5·2⁻¹² ≈ 3.7e-4
+    const nearAxis = [
+      { re: 2e-4, im: 1.5 },
+      { re: 2e-4, im: -1.5 },
+    ];
+    const leapfrog = stabilityNumbers('leapfrog', 1, nearAxis);
+    expect(leapfrog).toMatchObject({ outside: 0, stable: true, maxRe: 0 });
+    expect(leapfrog.maxGrowth).toBeCloseTo(1, 12);
+    // Euler is unstable on the whole imaginary axis: |1 + 1.5i| = √3.25
+    expect(stabilityNumbers('euler', 1, nearAxis).maxGrowth).toBeCloseTo(Math.sqrt(3.25), 12);
+    // a real part 30 times the radius is the dynamics', not round-off: leapfrog grows
+    const offAxis = [
+      { re: 0.01, im: 1.5 },
+      { re: 0.01, im: -1.5 },
+    ];
+    expect(stabilityNumbers('leapfrog', 1, offAxis)).toMatchObject({ stable: false });
+  });
+
   it('rejects a bad step or an empty spectrum', () => {
     expect(() => stabilityNumbers('euler', 0, [{ re: -1, im: 0 }])).toThrow(ValueError);
     expect(() => stabilityNumbers('euler', 0.1, [])).toThrow(ValueError);
