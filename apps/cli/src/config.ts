@@ -140,23 +140,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${path}: ${issue.message}${issue.input !== undefined ? ` (got ${JSON.stringify(issue.input)})` : ''}`;
 }
 
-function shapeAt(path: readonly string[]): Record<string, unknown> | null {
-  let schema: z.ZodType = runConfigSchema;
-  for (const key of path) {
-    let inner: unknown = schema;
-    while (
-      inner &&
-      typeof inner === 'object' &&
-      'unwrap' in inner &&
-      typeof inner.unwrap === 'function'
-    ) {
-      inner = (inner as { unwrap: () => unknown }).unwrap();
-    }
-    const shape = (inner as { shape?: Record<string, z.ZodType> }).shape;
-    if (!shape?.[key]) return null;
-    schema = shape[key];
-  }
-  let inner: unknown = schema;
+/** The object schema inside optional/default/prefault wrappers, or whatever is left. */
+function unwrapped(schema: unknown): unknown {
+  let inner = schema;
   while (
     inner &&
     typeof inner === 'object' &&
@@ -165,7 +151,17 @@ function shapeAt(path: readonly string[]): Record<string, unknown> | null {
   ) {
     inner = (inner as { unwrap: () => unknown }).unwrap();
   }
-  return (inner as { shape?: Record<string, unknown> }).shape ?? null;
+  return inner;
+}
+
+function shapeAt(path: readonly string[]): Record<string, unknown> | null {
+  let schema: z.ZodType = runConfigSchema;
+  for (const key of path) {
+    const shape = (unwrapped(schema) as { shape?: Record<string, z.ZodType> }).shape;
+    if (!shape?.[key]) return null;
+    schema = shape[key];
+  }
+  return (unwrapped(schema) as { shape?: Record<string, unknown> }).shape ?? null;
 }
 
 /**

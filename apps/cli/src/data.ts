@@ -109,6 +109,11 @@ function synthetic(config: RunConfig, rng: Rng): { train: Dataset; test: Dataset
   }
 }
 
+/** `data: <name> 7196 train, 800 validation, 2004 test`: the line commands print about the data. */
+export function describeData(data: RunData): string {
+  return `data: ${data.train.name} ${data.train.size} train, ${data.validation?.size ?? 0} validation, ${data.test.size} test`;
+}
+
 /** The resolutions image data of height `h` can be used at: `h/2^k` while it halves exactly, ≥ 2 (28, 14, 7). */
 export function resolutionsOf(h: number): number[] {
   const sizes = [h];

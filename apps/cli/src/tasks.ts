@@ -2,6 +2,7 @@ import type { ModelVariables } from '@runge/architectures';
 import type { Dataset } from '@runge/datasets';
 import type { TensorTree } from '@runge/tensor-ops';
 import {
+  type ApplyFn,
   type Batch,
   classification,
   evaluateClassifier,
@@ -41,8 +42,8 @@ export interface RunTask {
     init: ModelVariables,
     data: RunData,
   ): TrainingProblem<Batch>;
-  /** Judges trained variables (`params` of the model, its `state`) on `data`. */
-  evaluate(model: RunModel, params: TensorTree, state: TensorTree, data: Dataset): TaskEvaluation;
+  /** Judges trained variables (`params` and `state` of the forward pass `apply`) on `data`. */
+  evaluate(apply: ApplyFn, params: TensorTree, state: TensorTree, data: Dataset): TaskEvaluation;
 }
 
 const classificationTask: RunTask = {
@@ -60,8 +61,8 @@ const classificationTask: RunTask = {
       ...(config.train.weightDecay > 0 ? { weightDecay: config.train.weightDecay } : {}),
     });
   },
-  evaluate(model, params, state, data) {
-    const result = evaluateClassifier(model.apply, params, state, tensorSource(data));
+  evaluate(apply, params, state, data) {
+    const result = evaluateClassifier(apply, params, state, tensorSource(data));
     return {
       loss: result.loss,
       metrics: { accuracy: result.accuracy },
@@ -79,6 +80,15 @@ export const TASKS: Readonly<Record<RunConfig['task'], RunTask>> = {
 /** The task of a run configuration. */
 export function taskOf(config: Pick<RunConfig, 'task'>): RunTask {
   return TASKS[config.task];
+}
+
+/** The flat record of an evaluation that run summaries keep: `{ loss, ...metrics, examples }`. */
+export function evaluationRecord(evaluation: TaskEvaluation): {
+  readonly loss: number;
+  readonly examples: number;
+  readonly [metric: string]: number;
+} {
+  return { loss: evaluation.loss, ...evaluation.metrics, examples: evaluation.examples };
 }
 
 /** `accuracy 97.60%, loss 0.0868`: a task evaluation in one line. */

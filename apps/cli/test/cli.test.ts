@@ -1,31 +1,7 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonLines, runCli, tempDir } from './cli.js';
-
-// Tiny runs: 2-D spirals, a narrow ODE network, the cpu backend (deterministic and small).
-const TOY = [
-  '--data',
-  'spirals',
-  '--preset',
-  'toy',
-  '--channels',
-  '6',
-  '--steps',
-  '4',
-  '--backend',
-  'cpu',
-  '--batch-size',
-  '32',
-  '--seed',
-  '5',
-];
-
-function runDirOf(stdout: string): string {
-  const summary = jsonLines(stdout).find((e) => e.event === 'summary');
-  if (!summary) throw new Error(`no summary in output:\n${stdout}`);
-  return summary.dir as string;
-}
+import { jsonLines, runCli, runDirOf, TOY, tempDir } from './cli.js';
 
 describe('runge train → eval → resume', () => {
   it('trains, writes a complete run directory, evaluates and resumes it', async () => {

@@ -66,3 +66,33 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+/** Tiny runs: 2-D spirals, a narrow ODE network, the cpu backend (deterministic and small). */
+export const TOY: readonly string[] = [
+  '--data',
+  'spirals',
+  '--preset',
+  'toy',
+  '--channels',
+  '6',
+  '--steps',
+  '4',
+  '--backend',
+  'cpu',
+  '--batch-size',
+  '32',
+  '--seed',
+  '5',
+];
+
+/** The `summary` event of `runge train --json` output. */
+export function summaryOf(stdout: string): Record<string, unknown> {
+  const summary = jsonLines(stdout).find((e) => e.event === 'summary');
+  if (!summary) throw new Error(`no summary in output:\n${stdout}`);
+  return summary;
+}
+
+/** The run directory `runge train --json` reports. */
+export function runDirOf(stdout: string): string {
+  return summaryOf(stdout).dir as string;
+}

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonLines, runCli, tempDir } from './cli.js';
+import { jsonLines, runCli, runDirOf, tempDir } from './cli.js';
 
 // Tiny ODE networks on spirals (ReLU dynamics, 4 steps, 4 weight sets) on the cpu backend.
 async function trained(integrator: string, out: string): Promise<string> {
@@ -28,7 +28,7 @@ async function trained(integrator: string, out: string): Promise<string> {
     '--json',
   ]);
   expect(run.code).toBe(0);
-  return jsonLines(run.stdout).find((e) => e.event === 'summary')?.dir as string;
+  return runDirOf(run.stdout);
 }
 
 interface Study {

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonLines, runCli, tempDir } from './cli.js';
+import { jsonLines, runCli, summaryOf, tempDir } from './cli.js';
 
 // A tiny W1 on a slice of the embedded digits: 4 channels, 2 steps, 200 test images.
 async function tinyConfig(dir: string, extra: Record<string, unknown> = {}): Promise<string> {
@@ -16,12 +16,6 @@ async function tinyConfig(dir: string, extra: Record<string, unknown> = {}): Pro
     }),
   );
   return file;
-}
-
-function summaryOf(stdout: string): Record<string, unknown> {
-  const summary = jsonLines(stdout).find((e) => e.event === 'summary');
-  if (!summary) throw new Error(`no summary in output:\n${stdout}`);
-  return summary;
 }
 
 async function readJsonFile<T>(file: string): Promise<T> {

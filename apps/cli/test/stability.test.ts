@@ -17,7 +17,7 @@ import {
   stepsAt,
 } from '../src/stability-math.js';
 import { stabilitySpec } from '../src/stability-plot.js';
-import { jsonLines, runCli, tempDir } from './cli.js';
+import { jsonLines, runCli, runDirOf, TOY, tempDir } from './cli.js';
 
 const abs = (z: Complex): number => Math.hypot(z.re, z.im);
 
@@ -430,37 +430,19 @@ describe('analyseStability', () => {
   });
 });
 
-// Tiny runs on the cpu backend, driven through the built CLI.
-const TOY = [
-  '--data',
-  'spirals',
-  '--preset',
-  'toy',
-  '--channels',
-  '6',
-  '--steps',
-  '4',
-  '--backend',
-  'cpu',
-  '--batch-size',
-  '32',
-  '--seed',
-  '5',
-  '--epochs',
-  '1',
-];
+// Tiny runs on the cpu backend, driven through the built CLI, for one epoch.
+const TOY_RUN = [...TOY, '--epochs', '1'];
 
 async function train(args: readonly string[]): Promise<string> {
   const out = await tempDir();
   const result = await runCli(['train', ...args, '--out', out, '--json']);
   expect(result.code).toBe(0);
-  const summary = jsonLines(result.stdout).find((e) => e.event === 'summary');
-  return summary?.dir as string;
+  return runDirOf(result.stdout);
 }
 
 describe('runge stability', () => {
   it('toy run: a table row per step of ode_1, stability.json and plots/stability.svg; --json lines', async () => {
-    const dir = await train(TOY);
+    const dir = await train(TOY_RUN);
     const text = await runCli(['stability', '--run', dir]);
     expect(text.stderr).toBe('');
     expect(text.code).toBe(0);
@@ -541,7 +523,7 @@ describe('runge stability', () => {
     const missing = await runCli(['stability', '--run', join(await tempDir(), 'nope')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/run directory '.*nope' does not exist/);
-    const dir = await train(TOY);
+    const dir = await train(TOY_RUN);
     const bad = await runCli(['stability', '--run', dir, '--steps-at', '7']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--steps-at: '7' is not a step of a block with 4 steps");

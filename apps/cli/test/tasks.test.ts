@@ -17,13 +17,6 @@ describe('run tasks', () => {
       tf.dispose(Object.values(v as Record<string, tf.Tensor>));
     }
     const params = { dense_0: { W: tf.tensor2d([1, 0, 0, 1], [2, 2]), b: tf.zeros([2]) } };
-    const model = {
-      config,
-      model: built,
-      apply: built.apply as unknown as ApplyFn,
-      init: (seed: number) => built.init(seed),
-      description: built.name,
-    };
     const data = createDataset({
       x: tf.tensor2d([2, 0, 0, 1, 1, 3], [3, 2]),
       y: tf.tensor1d([0, 1, 0], 'int32'),
@@ -31,7 +24,7 @@ describe('run tasks', () => {
       name: 'three points',
     });
     const result = taskOf({ task: 'classification' }).evaluate(
-      model,
+      built.apply as unknown as ApplyFn,
       { [name]: params.dense_0 } as TensorTree,
       {},
       data,

@@ -2,7 +2,7 @@ import { basename, dirname } from 'node:path';
 import { buildModel } from '@runge/architectures';
 import { type TransferMethod, transferModel } from '@runge/multigrid';
 import { ConfigError, saveTrees, type TensorTree, treeDispose } from '@runge/tensor-ops';
-import { type ApplyFn, evaluateClassifier, tensorSource } from '@runge/train';
+import type { ApplyFn } from '@runge/train';
 import type { RunConfig } from '../config.js';
 import { loadRunData, resolutionsOf } from '../data.js';
 import { modelConfigFor } from '../model.js';
@@ -10,7 +10,18 @@ import { type CommandIo, json, line } from '../output.js';
 import { initRunBackend } from '../run-backend.js';
 import { loadRunVariables } from '../run-checkpoint.js';
 import { newRunDir, openRunDir, writeJson } from '../run-dir.js';
+import { evaluationRecord, formatEvaluation, taskOf } from '../tasks.js';
 import { readRunConfig } from './run-config.js';
+
+/** The native image height of a run's data (the run itself may train on a restriction). */
+async function nativeHeight(config: RunConfig): Promise<number> {
+  const native = await loadRunData({ ...config, data: { ...config.data, resolution: undefined } });
+  try {
+    return native.inputShape[0] as number;
+  } finally {
+    native.dispose();
+  }
+}
 
 /** Options of `runge coarsen`. */
 export interface CoarsenOptions {
@@ -61,31 +72,38 @@ export async function coarsenCommand(options: CoarsenOptions, io: CommandIo): Pr
   const source = await openRunDir(options.run);
   const config = await readRunConfig(source);
   await initRunBackend(config);
-  const native: RunConfig = { ...config, data: { ...config.data, resolution: undefined } };
-  const nativeData = await loadRunData(native);
+  const sourceData = await loadRunData(config);
   let sizes: number[];
   let modelConfig: ReturnType<typeof modelConfigFor>;
   try {
-    if (nativeData.train.x.rank !== 4) {
+    if (sourceData.train.x.rank !== 4) {
       throw new ConfigError(
-        `runge coarsen moves image models; the run '${options.run}' trains on '${config.data.source}' examples of shape [${nativeData.train.x.shape.slice(1).join(', ')}]`,
+        `runge coarsen moves image models; the run '${options.run}' trains on '${config.data.source}' examples of shape [${sourceData.inputShape.join(', ')}]`,
       );
     }
-    sizes = resolutionsOf(nativeData.train.x.shape[1] as number);
-  } finally {
-    nativeData.dispose();
-  }
-  const sourceData = await loadRunData(config);
-  try {
     modelConfig = modelConfigFor(config, sourceData);
+    // The resolutions the data has: those of its native height, which is the run's own unless
+    // the run trained on restricted images.
+    sizes = resolutionsOf(
+      config.data.resolution === undefined
+        ? (sourceData.inputShape[0] as number)
+        : await nativeHeight(config),
+    );
   } finally {
     sourceData.dispose();
   }
   const [h, w] = modelConfig.input as [number, number, number];
   const size = targetSize(h, w, options.to, sizes);
-  const variables = await loadRunVariables(source);
+  const targetData = await loadRunData({
+    ...config,
+    data: { ...config.data, resolution: size[0] },
+  });
+  const variables = await loadRunVariables(source).catch((e: unknown) => {
+    targetData.dispose();
+    throw e;
+  });
+  const task = taskOf(config);
   const methods = options.method === 'all' ? METHODS : [options.method];
-  const results: { method: TransferMethod; dir: string; accuracy: number; loss: number }[] = [];
   try {
     const { params, state } = variables;
     for (const method of methods) {
@@ -111,41 +129,29 @@ export async function coarsenCommand(options: CoarsenOptions, io: CommandIo): Pr
             to: size,
           },
         });
-        const data = await loadRunData(target);
-        try {
-          const model = buildModel(moved.config);
-          const test = evaluateClassifier(
-            model.apply as unknown as ApplyFn,
-            moved.params as TensorTree,
-            moved.state as TensorTree,
-            tensorSource(data.test),
-          );
-          await writeJson(paths.summary, {
-            reason: 'transferred',
-            transferredFrom: source.dir,
-            method,
-            from: [h, w],
-            to: size,
-            backend: config.backend,
-            parameters: model.parameterCount,
-            test: { loss: test.loss, accuracy: test.accuracy, examples: test.examples },
-          });
-          results.push({ method, dir: paths.dir, accuracy: test.accuracy, loss: test.loss });
-          json(io, {
-            event: 'transferred',
-            method,
-            from: [h, w],
-            to: size,
-            dir: paths.dir,
-            test: { loss: test.loss, accuracy: test.accuracy, examples: test.examples },
-          });
-          line(
-            io,
-            `${method}: ${h}×${w} → ${size[0]}×${size[1]}, test accuracy ${(100 * test.accuracy).toFixed(2)}% (loss ${test.loss.toFixed(4)}) on ${test.examples} examples; run written to ${paths.dir}`,
-          );
-        } finally {
-          data.dispose();
-        }
+        const model = buildModel(moved.config);
+        const evaluation = task.evaluate(
+          model.apply as unknown as ApplyFn,
+          moved.params as TensorTree,
+          moved.state as TensorTree,
+          targetData.test,
+        );
+        const test = evaluationRecord(evaluation);
+        await writeJson(paths.summary, {
+          reason: 'transferred',
+          transferredFrom: source.dir,
+          method,
+          from: [h, w],
+          to: size,
+          backend: config.backend,
+          parameters: model.parameterCount,
+          test,
+        });
+        json(io, { event: 'transferred', method, from: [h, w], to: size, dir: paths.dir, test });
+        line(
+          io,
+          `${method}: ${h}×${w} → ${size[0]}×${size[1]}, test ${formatEvaluation(evaluation)} on ${evaluation.examples} examples; run written to ${paths.dir}`,
+        );
       } finally {
         treeDispose(moved.params as TensorTree);
         treeDispose(moved.state as TensorTree);
@@ -153,6 +159,7 @@ export async function coarsenCommand(options: CoarsenOptions, io: CommandIo): Pr
     }
   } finally {
     variables.dispose();
+    targetData.dispose();
   }
   return 0;
 }

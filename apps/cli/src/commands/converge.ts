@@ -2,13 +2,11 @@ import { buildModel, type ModelConfig, withSteps } from '@runge/architectures';
 import { type ConvergenceStudyResult, convergenceStudy } from '@runge/integrators';
 import { ConfigError } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadRunData } from '../data.js';
 import { modelConfigFor } from '../model.js';
 import { type CommandIo, json, line } from '../output.js';
-import { initRunBackend } from '../run-backend.js';
 import { loadRunVariables } from '../run-checkpoint.js';
-import { openRunDir, writeJson } from '../run-dir.js';
-import { readRunConfig } from './run-config.js';
+import { writeJson } from '../run-dir.js';
+import { openRun } from './run-config.js';
 
 /** Options of `runge converge`. */
 export interface ConvergeOptions {
@@ -67,10 +65,7 @@ export function formatConvergence(study: ConvergenceStudyResult): string {
  * and the test accuracy at each resolution. Writes `converge.json` into the run directory.
  */
 export async function convergeCommand(options: ConvergeOptions, io: CommandIo): Promise<number> {
-  const paths = await openRunDir(options.run);
-  const config = await readRunConfig(paths, options.backend);
-  await initRunBackend(config);
-  const data = await loadRunData(config);
+  const { paths, config, data } = await openRun(options.run, options.backend);
   try {
     const modelConfig = modelConfigFor(config, data);
     const model = buildModel(modelConfig);

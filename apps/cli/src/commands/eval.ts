@@ -1,11 +1,8 @@
 import type { TensorTree } from '@runge/tensor-ops';
-import { loadRunData } from '../data.js';
 import { buildRunModel } from '../model.js';
-import { initRunBackend } from '../run-backend.js';
 import { loadRunVariables } from '../run-checkpoint.js';
-import { openRunDir } from '../run-dir.js';
 import { formatEvaluation, taskOf } from '../tasks.js';
-import { readRunConfig } from './run-config.js';
+import { openRun } from './run-config.js';
 import type { CommandIo } from './train.js';
 
 /** Formats a confusion matrix as an aligned table with true classes as rows. */
@@ -25,10 +22,7 @@ export async function evalCommand(
   options: { run: string; split: 'test' | 'validation' | 'train'; backend?: string },
   io: CommandIo,
 ): Promise<number> {
-  const paths = await openRunDir(options.run);
-  const config = await readRunConfig(paths, options.backend);
-  await initRunBackend(config);
-  const data = await loadRunData(config);
+  const { paths, config, data } = await openRun(options.run, options.backend);
   try {
     const dataset =
       options.split === 'test'
@@ -46,7 +40,7 @@ export async function evalCommand(
     const variables = await loadRunVariables(paths);
     try {
       const result = taskOf(config).evaluate(
-        model,
+        model.apply,
         variables.params as TensorTree,
         variables.state as TensorTree,
         dataset,

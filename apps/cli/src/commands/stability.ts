@@ -1,12 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadRunData } from '../data.js';
 import { buildRunModel } from '../model.js';
 import { renderSvg } from '../plots.js';
-import { initRunBackend } from '../run-backend.js';
 import { loadRunVariables } from '../run-checkpoint.js';
-import { openRunDir, writeFileAtomic, writeJson } from '../run-dir.js';
+import { writeFileAtomic, writeJson } from '../run-dir.js';
 import { analyseStability, type BlockStability } from '../stability-analysis.js';
 import {
   formatStabilityTable,
@@ -15,7 +13,7 @@ import {
   type StabilityRow,
 } from '../stability-math.js';
 import { stabilitySpec } from '../stability-plot.js';
-import { readRunConfig } from './run-config.js';
+import { openRun } from './run-config.js';
 import type { CommandIo } from './train.js';
 
 /** Options of `runge stability`. */
@@ -98,10 +96,7 @@ export async function stabilityCommand(
   options: StabilityCommandOptions,
   io: CommandIo,
 ): Promise<number> {
-  const paths = await openRunDir(options.run);
-  const config = await readRunConfig(paths, options.backend);
-  await initRunBackend(config);
-  const data = await loadRunData(config);
+  const { paths, config, data } = await openRun(options.run, options.backend);
   try {
     const run = buildRunModel(config, data);
     const variables = await loadRunVariables(paths);

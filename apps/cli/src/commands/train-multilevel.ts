@@ -3,14 +3,14 @@ import { multilevelSchedule, trainMultilevel } from '@runge/multigrid';
 import { type BackendInfo, type TensorTree, treeDispose } from '@runge/tensor-ops';
 import type { ApplyFn, EpochRecord } from '@runge/train';
 import type { RunConfig } from '../config.js';
-import { loadRunData } from '../data.js';
+import { describeData, loadRunData } from '../data.js';
 import { modelConfigFor } from '../model.js';
 import { type CommandIo, json, line } from '../output.js';
 import { writeTrainingPlots } from '../plots-run.js';
 import { createProgress, formatDuration } from '../progress.js';
-import { initRunBackend } from '../run-backend.js';
+import { describeBackend, initRunBackend } from '../run-backend.js';
 import { appendJsonLine, type RunPaths, writeJson } from '../run-dir.js';
-import { formatEvaluation, taskOf } from '../tasks.js';
+import { evaluationRecord, formatEvaluation, taskOf } from '../tasks.js';
 import { augmentOf, optimizerOf, scheduleOf } from '../training-settings.js';
 import type { RunSummary } from './train.js';
 
@@ -29,10 +29,7 @@ export async function runMultilevelTraining(
 ): Promise<number> {
   const start = performance.now();
   const backend = options.backend ?? (await initRunBackend(config));
-  line(
-    io,
-    `backend: ${backend.backend}${backend.simd ? ' (SIMD)' : ''}, ${backend.threads ?? 'auto'} thread(s)`,
-  );
+  line(io, describeBackend(backend));
   const data = await loadRunData(config);
   try {
     const modelConfig = modelConfigFor(config, data);
@@ -44,10 +41,7 @@ export async function runMultilevelTraining(
       epochs: config.train.epochs,
       ...(config.train.multilevelDepth ? { steps: config.model.steps } : {}),
     });
-    line(
-      io,
-      `data: ${data.train.name} ${data.train.size} train, ${data.validation?.size ?? 0} validation, ${data.test.size} test`,
-    );
+    line(io, describeData(data));
     line(
       io,
       `model: ${full.name}, ${full.parameterCount.toLocaleString('en-US')} parameters at full resolution`,
@@ -131,13 +125,7 @@ export async function runMultilevelTraining(
       const finalModel = buildModel(result.config);
       const test = atFull
         ? taskOf(config).evaluate(
-            {
-              config: result.config,
-              model: finalModel,
-              apply: finalModel.apply as unknown as ApplyFn,
-              init: (seed) => finalModel.init(seed),
-              description: finalModel.name,
-            },
+            finalModel.apply as unknown as ApplyFn,
             result.params as TensorTree,
             result.state as TensorTree,
             data.test,
@@ -151,7 +139,7 @@ export async function runMultilevelTraining(
         seconds,
         backend: backend.backend,
         parameters: finalModel.parameterCount,
-        ...(test ? { test: { loss: test.loss, ...test.metrics, examples: test.examples } } : {}),
+        ...(test ? { test: evaluationRecord(test) } : {}),
         ...(finalEpoch ? { finalEpoch } : {}),
         levels: result.levels,
       };

@@ -9,14 +9,14 @@ import {
 } from '@runge/tensor-ops';
 import { type EpochRecord, type FitResult, fit, type TrainEvent, tensorSource } from '@runge/train';
 import type { RunConfig } from '../config.js';
-import { loadRunData, type RunData } from '../data.js';
-import { buildRunModel, type RunModel } from '../model.js';
+import { describeData, loadRunData } from '../data.js';
+import { buildRunModel } from '../model.js';
 import { type CommandIo, json, line } from '../output.js';
 import { writeTrainingPlots } from '../plots-run.js';
 import { createProgress, formatDuration } from '../progress.js';
-import { initRunBackend } from '../run-backend.js';
+import { describeBackend, initRunBackend } from '../run-backend.js';
 import { appendJsonLine, type RunPaths, writeJson } from '../run-dir.js';
-import { formatEvaluation, type RunTask, taskOf } from '../tasks.js';
+import { evaluationRecord, formatEvaluation, taskOf } from '../tasks.js';
 import { runMultilevelTraining } from './train-multilevel.js';
 
 export type { CommandIo } from '../output.js';
@@ -59,10 +59,7 @@ export async function runTraining(
   }
   const start = performance.now();
   const backend = options.backend ?? (await initRunBackend(config));
-  line(
-    io,
-    `backend: ${backend.backend}${backend.simd ? ' (SIMD)' : ''}, ${backend.threads ?? 'auto'} thread(s)`,
-  );
+  line(io, describeBackend(backend));
   const data = await loadRunData(config);
   let resume: TreeArchive | undefined;
   try {
@@ -70,10 +67,7 @@ export async function runTraining(
     if (options.resume) resume = await loadTrees(paths.checkpoint);
     const init = model.init(config.seed);
     const parameters = treeSize(init.params);
-    line(
-      io,
-      `data: ${data.train.name} ${data.train.size} train, ${data.validation?.size ?? 0} validation, ${data.test.size} test`,
-    );
+    line(io, describeData(data));
     line(io, `model: ${model.description}, ${parameters.toLocaleString('en-US')} parameters`);
     json(io, {
       event: 'run',
@@ -113,21 +107,27 @@ export async function runTraining(
     progress.stop();
     const plots = await writeTrainingPlots(paths.plots, result.history);
     try {
-      const summary = finish(
-        task,
-        model,
-        result,
-        data,
-        backend.backend,
-        parameters,
-        (performance.now() - start) / 1000,
+      const seconds = (performance.now() - start) / 1000;
+      const test = task.evaluate(
+        model.apply,
+        result.params.model as TensorTree,
+        result.state,
+        data.test,
       );
+      const finalEpoch = result.history.at(-1);
+      const summary: RunSummary = {
+        reason: result.reason,
+        epochs: result.epochs,
+        steps: result.steps,
+        seconds,
+        backend: backend.backend,
+        parameters,
+        test: evaluationRecord(test),
+        ...(finalEpoch ? { finalEpoch } : {}),
+      };
       await writeJson(paths.summary, summary);
       json(io, { event: 'summary', dir: paths.dir, plots, ...summary });
-      if (summary.test) {
-        const { loss, examples, ...metrics } = summary.test;
-        line(io, `test ${formatEvaluation({ loss, examples, metrics })} on ${examples} examples`);
-      }
+      line(io, `test ${formatEvaluation(test)} on ${test.examples} examples`);
       line(
         io,
         `${result.reason === 'interrupted' ? 'stopped' : 'done'} after ${formatDuration(summary.seconds)}; run written to ${paths.dir}`,
@@ -141,27 +141,4 @@ export async function runTraining(
     if (resume) treeDispose(resume.trees as TensorTree);
     data.dispose();
   }
-}
-
-function finish(
-  task: RunTask,
-  model: RunModel,
-  result: FitResult,
-  data: RunData,
-  backend: string,
-  parameters: number,
-  seconds: number,
-): RunSummary {
-  const test = task.evaluate(model, result.params.model as TensorTree, result.state, data.test);
-  const finalEpoch = result.history.at(-1);
-  return {
-    reason: result.reason,
-    epochs: result.epochs,
-    steps: result.steps,
-    seconds,
-    backend,
-    parameters,
-    test: { loss: test.loss, ...test.metrics, examples: test.examples },
-    ...(finalEpoch ? { finalEpoch } : {}),
-  };
 }
