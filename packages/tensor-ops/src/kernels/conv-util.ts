@@ -1,5 +1,5 @@
 // Shared pieces of the convolution gradients: filter flips, stride dilation of output gradients.
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { heapF32, type WasmBackend } from './wasm-backend.js';
 
 type Shape4 = [number, number, number, number];
@@ -7,6 +7,34 @@ type Shape4 = [number, number, number, number];
 /** Asserts a rank-4 shape for the type checker (callers already validated ranks). */
 export function shape4(shape: readonly number[]): Shape4 {
   return [shape[0] ?? 1, shape[1] ?? 1, shape[2] ?? 1, shape[3] ?? 1];
+}
+
+/**
+ * The geometry (output size, padding, strides, dilations) of an NHWC convolution of an input of
+ * `inShape` with a filter of `filterShape`, from the attributes the convolution kernels and
+ * their gradients share: TF.js's own `computeConv2DInfo`.
+ */
+export function convInfo(
+  inShape: readonly number[],
+  filterShape: readonly number[],
+  attrs: {
+    readonly strides: [number, number] | number;
+    readonly pad: tf.Conv2DAttrs['pad'];
+    readonly dimRoundingMode?: tf.Conv2DAttrs['dimRoundingMode'];
+    readonly dilations?: [number, number] | number;
+  },
+  depthwise: boolean,
+): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    shape4(inShape),
+    shape4(filterShape),
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise,
+    'channelsLast',
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 // Filter gradient of a 2-D convolution on wasm, as one forward convolution run by XNNPACK.
 import * as tf from '@tensorflow/tfjs-core';
-import { explicitPadding, shape4 } from './conv-util.js';
+import { convInfo, explicitPadding } from './conv-util.js';
 import {
   asWasmBackend,
   attrsOf,
@@ -87,16 +87,7 @@ export function conv2DBackpropFilterKernel(fallback: tf.KernelFunc): tf.KernelFu
     const dy = input(args, 'dy', tf.Conv2DBackpropFilter);
     const attrs = attrsOf<tf.Conv2DBackpropFilterAttrs>(args);
     if (attrs.dataFormat === 'NCHW') return fallback(args);
-    const info = tf.backend_util.computeConv2DInfo(
-      shape4(x.shape),
-      shape4(attrs.filterShape),
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      'channelsLast',
-    );
+    const info = convInfo(x.shape, attrs.filterShape, attrs, false);
     const { filterHeight: fh, filterWidth: fw, inChannels: ci, outChannels: co } = info;
     const top = info.padInfo.top;
     const left = info.padInfo.left;

@@ -1,6 +1,6 @@
 // Input gradient of a 2-D convolution on wasm, as forward convolutions run by XNNPACK.
 import * as tf from '@tensorflow/tfjs-core';
-import { explicitPadding, shape4 } from './conv-util.js';
+import { convInfo, explicitPadding, shape4 } from './conv-util.js';
 import {
   asWasmBackend,
   attrsOf,
@@ -112,16 +112,7 @@ export function conv2DBackpropInputKernel(fallback: tf.KernelFunc): tf.KernelFun
     const filter = input(args, 'filter', tf.Conv2DBackpropInput);
     const attrs = attrsOf<tf.Conv2DBackpropInputAttrs>(args);
     if (attrs.dataFormat === 'NCHW') return fallback(args);
-    const info = tf.backend_util.computeConv2DInfo(
-      shape4(attrs.inputShape),
-      shape4(filter.shape),
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      'channelsLast',
-    );
+    const info = convInfo(attrs.inputShape, filter.shape, attrs, false);
     const rowPhases = phases(
       info.inHeight,
       info.filterHeight,

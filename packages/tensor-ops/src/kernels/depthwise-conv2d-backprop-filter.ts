@@ -1,7 +1,7 @@
 // Filter gradient of a depthwise 2-D convolution on wasm: XNNPACK convolutions over groups of
 // channels, or a direct pass over the heap.
 import * as tf from '@tensorflow/tfjs-core';
-import { explicitPadding, shape4 } from './conv-util.js';
+import { convInfo, explicitPadding } from './conv-util.js';
 import {
   asWasmBackend,
   attrsOf,
@@ -166,16 +166,7 @@ export function depthwiseConv2dBackpropFilterKernel(): tf.KernelFunc {
     const x = input(args, 'x', tf.DepthwiseConv2dNativeBackpropFilter);
     const dy = input(args, 'dy', tf.DepthwiseConv2dNativeBackpropFilter);
     const attrs = attrsOf<tf.DepthwiseConv2dNativeBackpropFilterAttrs>(args);
-    const info = tf.backend_util.computeConv2DInfo(
-      shape4(x.shape),
-      shape4(attrs.filterShape),
-      attrs.strides,
-      attrs.dilations ?? 1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      true,
-      'channelsLast',
-    );
+    const info = convInfo(x.shape, attrs.filterShape, attrs, true);
     const empty = info.batchSize * info.outHeight * info.outWidth === 0;
     if (info.dilationHeight !== 1 || info.dilationWidth !== 1 || empty) {
       return accumulateOnHeap(backend, x, dy, info);

@@ -1,6 +1,12 @@
 // Input gradient of a depthwise 2-D convolution on wasm, as one XNNPACK depthwise convolution.
 import * as tf from '@tensorflow/tfjs-core';
-import { dilateByStride, explicitPadding, flipDepthwiseFilter, shape4 } from './conv-util.js';
+import {
+  convInfo,
+  dilateByStride,
+  explicitPadding,
+  flipDepthwiseFilter,
+  shape4,
+} from './conv-util.js';
 import {
   asWasmBackend,
   attrsOf,
@@ -31,16 +37,7 @@ export function depthwiseConv2dBackpropInputKernel(fallback: tf.KernelFunc): tf.
     const dy = input(args, 'dy', tf.DepthwiseConv2dNativeBackpropInput);
     const filter = input(args, 'filter', tf.DepthwiseConv2dNativeBackpropInput);
     const attrs = attrsOf<tf.DepthwiseConv2dNativeBackpropInputAttrs>(args);
-    const info = tf.backend_util.computeConv2DInfo(
-      shape4(attrs.inputShape),
-      shape4(filter.shape),
-      attrs.strides,
-      attrs.dilations ?? 1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      true,
-      'channelsLast',
-    );
+    const info = convInfo(attrs.inputShape, filter.shape, attrs, true);
     const top = info.effectiveFilterHeight - 1 - info.padInfo.top;
     const left = info.effectiveFilterWidth - 1 - info.padInfo.left;
     const bottom =
