@@ -79,7 +79,9 @@ export async function convergeCommand(options: ConvergeOptions, io: CommandIo): 
     try {
       const n = Math.min(options.samples ?? data.test.size, data.test.size);
       const x = tf.slice(data.test.x, 0, n);
-      const labels = Array.from(tf.tidy(() => tf.slice(data.test.y, 0, n)).dataSync());
+      const labelTensor = tf.slice(data.test.y, 0, n);
+      const labels = Array.from(labelTensor.dataSync());
+      labelTensor.dispose();
       const batch = 256;
       const evaluate = (factor: number): tf.Tensor => {
         const deeper = buildModel(scaledDepth(modelConfig, factor));

@@ -1,7 +1,7 @@
 import { buildModel } from '@runge/architectures';
-import { multilevelSchedule, trainMultilevel } from '@runge/multigrid';
+import { type MultilevelEpochRecord, multilevelSchedule, trainMultilevel } from '@runge/multigrid';
 import { type BackendInfo, type TensorTree, treeDispose } from '@runge/tensor-ops';
-import type { ApplyFn, EpochRecord } from '@runge/train';
+import type { ApplyFn } from '@runge/train';
 import type { RunConfig } from '../config.js';
 import { describeData, loadRunData } from '../data.js';
 import { modelConfigFor } from '../model.js';
@@ -65,6 +65,8 @@ export async function runMultilevelTraining(
     });
     const augment = augmentOf(config, data.train.x.rank, height);
     let progress = createProgress(io.mode, io.out);
+    // The level being trained: where its epochs start in the whole run, and its input height.
+    let level = { firstEpoch: 0, resolution: height };
     const pending: Promise<unknown>[] = [];
     const result = await trainMultilevel({
       config: modelConfig,
@@ -85,6 +87,7 @@ export async function runMultilevelTraining(
       onEvent: (e) => {
         switch (e.type) {
           case 'level-start':
+            level = { firstEpoch: e.firstEpoch, resolution: e.resolution[0] };
             progress = createProgress(io.mode, io.out);
             line(
               io,
@@ -101,13 +104,11 @@ export async function runMultilevelTraining(
             const event = e.event;
             progress.onEvent(event);
             if (event.type === 'epoch-end') {
-              const level = levels[e.level];
-              const first = levels.slice(0, e.level).reduce((n, l) => n + l.epochs, 0);
-              const record: EpochRecord & { level: number; resolution: number } = {
+              const record: MultilevelEpochRecord = {
                 ...event.record,
-                epoch: first + event.record.epoch,
+                epoch: level.firstEpoch + event.record.epoch,
                 level: e.level,
-                resolution: level?.resolution ?? height,
+                resolution: level.resolution,
               };
               pending.push(appendJsonLine(paths.metrics, record));
             }
