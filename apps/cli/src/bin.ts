@@ -1,7 +1,10 @@
 #!/usr/bin/env node
+// The runge command: parses the command line, runs the library call it names, prints; exit codes 0 / 1 runtime / 2 usage / 130 interrupted.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, RungeError } from '@runge/tensor-ops';
+import { TRANSFER_METHODS } from '@runge/multigrid';
+import { BACKEND_REQUESTS, ConfigError, RungeError } from '@runge/tensor-ops';
+import { RUN_SPLITS, type RunConfig, RunDirError } from '@runge/train';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { coarsenCommand } from './commands/coarsen.js';
 import { convergeCommand } from './commands/converge.js';
@@ -9,10 +12,10 @@ import { evalCommand } from './commands/eval.js';
 import { landscapeCommand } from './commands/landscape.js';
 import { resumeCommand } from './commands/resume.js';
 import { stabilityCommand } from './commands/stability.js';
-import { type CommandIo, runTraining } from './commands/train.js';
-import { type RunConfigInput, readConfigFile, resolveConfig, setPath } from './config.js';
+import { trainCommand } from './commands/train.js';
+import { flagEntries, optionOf } from './flags.js';
+import type { CommandIo } from './output.js';
 import { progressMode } from './progress.js';
-import { newRunDir, RunDirError, writeJson } from './run-dir.js';
 
 /** Exit codes: 0 success, 1 runtime failure, 2 bad usage or configuration, 130 interrupted. */
 const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -26,134 +29,15 @@ function integer(name: string, min = 1): (value: string) => number {
   };
 }
 
-function positive(name: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0)
-      throw new InvalidArgumentError(`${name} must be a positive number, got '${value}'`);
-    return n;
-  };
-}
-
-/** `--backend` of the commands that load a run. */
+/** `--backend` of the commands that load a run: the backends of @runge/tensor-ops. */
 function backendOption(): Option {
-  return new Option('--backend <name>', 'TF.js backend').choices([
-    'auto',
-    'wasm',
-    'cpu',
-    'tensorflow',
-  ]);
-}
-
-/** Flags of `runge train` and the configuration path each sets. */
-const TRAIN_FLAGS: readonly [
-  flag: string,
-  path: string,
-  description: string,
-  parse?: (v: string) => unknown,
-  choices?: readonly string[],
-][] = [
-  ['--preset <name>', 'model.preset', 'model preset', undefined, ['w1', 'toy']],
-  [
-    '--architecture <dynamics>',
-    'model.dynamics',
-    'ODE block dynamics',
-    undefined,
-    ['resnet', 'resnet2', 'parabolic', 'antisymmetric', 'hamiltonian'],
-  ],
-  [
-    '--integrator <method>',
-    'model.integrator',
-    'time stepping of the ODE block',
-    undefined,
-    ['euler', 'midpoint', 'heun', 'rk4', 'leapfrog'],
-  ],
-  ['--steps <n>', 'model.steps', 'time steps N of the ODE block', integer('--steps')],
-  [
-    '--controls <m>',
-    'model.controls',
-    'weight sets M of the ODE block (default N)',
-    integer('--controls'),
-  ],
-  ['--channels <c>', 'model.channels', 'channels of the ODE block', integer('--channels')],
-  [
-    '--gradient <mode>',
-    'model.gradient',
-    'gradient through the ODE block',
-    undefined,
-    ['backprop', 'checkpoint', 'adjoint', 'reversible'],
-  ],
-  ['--epochs <n>', 'train.epochs', 'epochs', integer('--epochs')],
-  ['--batch-size <n>', 'train.batchSize', 'examples per batch', integer('--batch-size')],
-  ['--lr <rate>', 'train.lr', 'peak learning rate', positive('--lr')],
-  ['--optimizer <name>', 'train.optimizer', 'optimiser', undefined, ['sgd', 'momentum', 'adam']],
-  [
-    '--schedule <name>',
-    'train.schedule',
-    'learning-rate schedule',
-    undefined,
-    ['constant', 'cosine', 'step'],
-  ],
-  [
-    '--data <source>',
-    'data.source',
-    'data set',
-    undefined,
-    ['mnist', 'idx', 'cifar10', 'spirals', 'peaks', 'ellipses'],
-  ],
-  ['--data-path <dir>', 'data.path', 'directory of the data files (idx, cifar10)'],
-  ['--limit <n>', 'data.limit', 'use only the first n training examples', integer('--limit')],
-  [
-    '--resolution <h>',
-    'data.resolution',
-    'image height to train at (28, 14 or 7 for MNIST; full-weighting restriction)',
-    integer('--resolution'),
-  ],
-  [
-    '--shift <pixels>',
-    'data.shift',
-    'augmentation: move training images by up to this many pixels (default 2 for images, 0 = off)',
-    integer('--shift', 0),
-  ],
-  [
-    '--multilevel <levels>',
-    'train.multilevel',
-    'train coarse to fine on this many levels of the image pyramid',
-    integer('--multilevel'),
-  ],
-  [
-    '--multilevel-method <method>',
-    'train.multilevelMethod',
-    'how kernels move between levels',
-    undefined,
-    ['naive', 'galerkin', 'rediscretize'],
-  ],
-  [
-    '--backend <name>',
-    'backend',
-    'TF.js backend',
-    undefined,
-    ['auto', 'wasm', 'cpu', 'tensorflow'],
-  ],
-  ['--seed <n>', 'seed', 'random seed', integer('--seed', 0)],
-  [
-    '--threads <n>',
-    'threads',
-    'wasm threads (default: the machine cores, at most 8)',
-    integer('--threads'),
-  ],
-  ['--out <dir>', 'output', 'directory for run directories (default runs)'],
-  ['--name <name>', 'name', 'run name prefix'],
-];
-
-function camel(flag: string): string {
-  const long = (flag.split(' ')[0] as string).replace(/^--/, '');
-  return long.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+  return new Option('--backend <name>', 'TF.js backend').choices([...BACKEND_REQUESTS]);
 }
 
 function createIo(json: boolean, signal?: AbortSignal): CommandIo {
   return {
     out: process.stdout,
+    err: process.stderr,
     mode: progressMode(process.stdout, json),
     ...(signal ? { signal } : {}),
   };
@@ -184,32 +68,9 @@ export function createProgram(): Command {
     .description('train a model; with no options, the W1 ODE-ResNet on the embedded MNIST digits')
     .option('--config <file>', 'run configuration (JSON or YAML); flags override it')
     .option('--json', 'print JSON lines instead of progress bars');
-  for (const [flag, , description, parse, choices] of TRAIN_FLAGS) {
-    const option = new Option(flag, description);
-    if (choices) option.choices(choices);
-    if (parse) option.argParser(parse);
-    train.addOption(option);
-  }
+  for (const entry of flagEntries()) train.addOption(optionOf(entry));
   train.action(async (opts: Record<string, unknown>) => {
-    const input = (
-      opts.config ? await readConfigFile(opts.config as string) : {}
-    ) as RunConfigInput;
-    const merged = structuredClone(input ?? {}) as Record<string, unknown>;
-    for (const [flag, path] of TRAIN_FLAGS) {
-      const value = opts[camel(flag)];
-      if (value !== undefined) setPath(merged, path, value);
-    }
-    const config = resolveConfig(merged, opts.config ? String(opts.config) : 'options');
-    const paths = await newRunDir(
-      config.output,
-      config.name ?? (config.model.config ? 'custom' : config.model.preset),
-    );
-    await writeJson(paths.config, config);
-    process.exitCode = await runTraining(
-      config,
-      paths,
-      createIo(Boolean(opts.json), interruptSignal()),
-    );
+    process.exitCode = await trainCommand(opts, createIo(Boolean(opts.json), interruptSignal()));
   });
 
   program
@@ -219,26 +80,32 @@ export function createProgram(): Command {
     .option('--epochs <n>', 'new total number of epochs', integer('--epochs'))
     .addOption(backendOption())
     .option('--json', 'print JSON lines instead of progress bars')
-    .action(async (opts: { run: string; epochs?: number; backend?: string; json?: boolean }) => {
-      process.exitCode = await resumeCommand(opts, createIo(Boolean(opts.json), interruptSignal()));
-    });
+    .action(
+      async (opts: {
+        run: string;
+        epochs?: number;
+        backend?: RunConfig['backend'];
+        json?: boolean;
+      }) => {
+        process.exitCode = await resumeCommand(
+          opts,
+          createIo(Boolean(opts.json), interruptSignal()),
+        );
+      },
+    );
 
   program
     .command('eval')
     .description("evaluate a run's model: accuracy, loss, confusion matrix")
     .requiredOption('--run <dir>', 'run directory')
-    .addOption(
-      new Option('--split <name>', 'which data')
-        .choices(['test', 'validation', 'train'])
-        .default('test'),
-    )
+    .addOption(new Option('--split <name>', 'which data').choices([...RUN_SPLITS]).default('test'))
     .addOption(backendOption())
     .option('--json', 'print JSON')
     .action(
       async (opts: {
         run: string;
-        split: 'test' | 'validation' | 'train';
-        backend?: string;
+        split: (typeof RUN_SPLITS)[number];
+        backend?: RunConfig['backend'];
         json?: boolean;
       }) => {
         process.exitCode = await evalCommand(opts, createIo(Boolean(opts.json)));
@@ -269,7 +136,7 @@ export function createProgram(): Command {
         samples?: number;
         stepsAt?: string;
         eigenvalues?: number;
-        backend?: string;
+        backend?: RunConfig['backend'];
         json?: boolean;
       }) => {
         process.exitCode = await stabilityCommand(opts, createIo(Boolean(opts.json)));
@@ -295,7 +162,7 @@ export function createProgram(): Command {
         run: string;
         levels?: number;
         samples?: number;
-        backend?: string;
+        backend?: RunConfig['backend'];
         json?: boolean;
       }) => {
         process.exitCode = await convergeCommand(opts, createIo(Boolean(opts.json)));
@@ -315,7 +182,7 @@ export function createProgram(): Command {
     )
     .addOption(
       new Option('--method <name>', 'how convolution kernels move (all: one new run per method)')
-        .choices(['naive', 'galerkin', 'rediscretize', 'all'])
+        .choices([...TRANSFER_METHODS, 'all'])
         .default('galerkin'),
     )
     .option('--out <dir>', 'directory for the new run (default: next to the source run)')

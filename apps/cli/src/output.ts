@@ -1,10 +1,16 @@
+// Where a command writes and how: text lines, or JSON lines with --json.
 import type { Writable } from 'node:stream';
 import type { ProgressMode } from './progress.js';
 
 /** Where a command writes and how. */
 export interface CommandIo {
+  /** Results and progress. */
   readonly out: Writable;
+  /** Warnings. */
+  readonly err: Writable;
+  /** Progress bars, plain lines or JSON lines. */
   readonly mode: ProgressMode;
+  /** Aborted on Ctrl-C. */
   readonly signal?: AbortSignal;
 }
 

@@ -94,10 +94,17 @@ describe('runge usage errors', () => {
   it('rejects bad flags and unknown commands with exit code 2', async () => {
     const zero = await runCli(['train', '--epochs', '0']);
     expect(zero.code).toBe(2);
-    expect(zero.stderr).toContain('--epochs must be an integer >= 1');
+    expect(zero.stderr).toMatch(
+      /--epochs \(train\.epochs\): Too small: expected number to be >=1 \(got 0\)/,
+    );
+    const word = await runCli(['train', '--lr', 'fast']);
+    expect(word.code).toBe(2);
+    expect(word.stderr).toContain("--lr must be a number, got 'fast'");
     const choice = await runCli(['train', '--integrator', 'rk5']);
     expect(choice.code).toBe(2);
-    expect(choice.stderr).toMatch(/Allowed choices are euler, midpoint, heun, rk4, leapfrog/);
+    expect(choice.stderr).toMatch(
+      /Allowed choices are euler, midpoint, heun, rk4, dopri5, leapfrog/,
+    );
     expect((await runCli(['fly'])).code).toBe(2);
   });
 

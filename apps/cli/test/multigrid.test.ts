@@ -94,7 +94,9 @@ describe('runge coarsen', () => {
     const dir = summaryOf(trained.stdout).dir as string;
     const bad = await runCli(['coarsen', '--run', dir, '--to', '13']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--to 13');
+    expect(bad.stderr).toContain(
+      'target height 13: a model for 28×28 images moves to half or double that size',
+    );
     expect(bad.stderr).toContain('use 14');
     const missing = await runCli(['coarsen', '--run', join(out, 'nope'), '--to', '14']);
     expect(missing.code).toBe(2);
@@ -171,6 +173,6 @@ describe('runge train --multilevel / --resolution', () => {
       '3',
     ]);
     expect(tooMany.code).toBe(2);
-    expect(tooMany.stderr).toContain('train.multilevel 3');
+    expect(tooMany.stderr).toContain('(train.multilevel) 3 needs at least 3 epochs');
   });
 });

@@ -12,7 +12,15 @@ export {
   type AntisymmetricDynamicsOptions,
   antisymmetricDynamics,
 } from './antisymmetric-dynamics.js';
+export { type ApplyContext, type ApplyFn, applyForward } from './apply-fn.js';
 export type { BatchNormLayerConfig } from './batch-norm.js';
+export {
+  analyseStability,
+  type BlockStability,
+  type StabilityAnalysisOptions,
+  type StepStability,
+  stepsAt,
+} from './block-stability.js';
 export type { ConvLayerConfig } from './conv-layer.js';
 export type { DenseLayerConfig } from './dense-layer.js';
 export { describeParams } from './describe-params.js';
@@ -37,7 +45,6 @@ export {
   buildModel,
   LAYER_TYPES,
   type Model,
-  type ModelApplyContext,
   type ModelOutput,
   type ModelParams,
   type ModelState,
@@ -48,14 +55,17 @@ export { type LoadedModel, loadModel, type SaveModelOptions, saveModel } from '.
 export {
   type HamiltonianFlowOptions,
   hamiltonianFlow,
-  ODE_DYNAMICS,
-  ODE_METHODS,
-  type OdeDynamicsName,
-  type OdeGradientMode,
   type OdeLayerConfig,
-  type OdeMethodName,
 } from './ode-block.js';
 export { type OdeBlockSystem, odeBlockSystem } from './ode-block-system.js';
+export {
+  checkMethod,
+  defaultActivation,
+  defaultMethod,
+  isPartitioned,
+  ODE_DYNAMICS,
+  type OdeDynamicsName,
+} from './ode-dynamics.js';
 export { parabolicDynamics } from './parabolic-dynamics.js';
 export type { ParamDescription } from './param-description.js';
 export type { GlobalPoolLayerConfig, PoolLayerConfig } from './pool-layer.js';
@@ -69,4 +79,4 @@ export {
   type TwoLayerWeights,
 } from './resnet-dynamics.js';
 export type { LayerSummary, ModelSummary } from './summary.js';
-export { type WithStepsOptions, withSteps } from './with-steps.js';
+export { scaleSteps, type WithStepsOptions, withSteps } from './with-steps.js';

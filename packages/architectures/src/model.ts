@@ -9,6 +9,7 @@ import {
   ValueError,
 } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
+import type { ApplyContext } from './apply-fn.js';
 import { checkVariables } from './internal/check-variables.js';
 import { checkKeys, describe, readShape } from './internal/config-values.js';
 import { initFromInfos } from './internal/init.js';
@@ -31,19 +32,6 @@ export interface ModelVariables {
   readonly params: ModelParams;
   /** Non-trainable state (`{}` when no layer has any). */
   readonly state: ModelState;
-}
-
-/**
- * What {@link Model.apply} receives besides parameters and input; the same fields as the
- * trainer's `ApplyContext`, all optional here.
- */
-export interface ModelApplyContext {
-  /** Training mode (dropout/drop-path on, batch norm on batch statistics); default false. */
-  readonly training?: boolean;
-  /** Generator for dropout and drop-path (needed when one of them is active). */
-  readonly rng?: Rng;
-  /** The state from `init` (or the previous training step); needed when the model has state. */
-  readonly state?: TensorTree;
 }
 
 /** The result of {@link Model.apply}. The caller owns both (all new tensors). */
@@ -84,8 +72,8 @@ export interface Model {
    */
   init(seed: number | Rng): ModelVariables;
   /**
-   * The forward pass, leak-free (intermediates are released); conforms to the trainer's
-   * `ApplyFn`, so `classification({ apply: model.apply, params })` trains it.
+   * The forward pass, leak-free (intermediates are released); an {@link ApplyFn} of the model's
+   * parameters, so `classification({ apply: model.apply, params })` of @runge/train trains it.
    *
    * @param params - From `init` (or training).
    * @param x - `[batch, ...inputShape]`, float32.
@@ -94,7 +82,7 @@ export interface Model {
    * @throws {@link @runge/tensor-ops!ShapeError} when `x` does not have the input shape.
    * @throws {@link @runge/tensor-ops!StructureError} when a layer's parameters or state are missing.
    */
-  readonly apply: (params: ModelParams, x: tf.Tensor, ctx?: ModelApplyContext) => ModelOutput;
+  readonly apply: (params: ModelParams, x: tf.Tensor, ctx?: ApplyContext) => ModelOutput;
   /** The layer table (names, types, output shapes, parameter counts) as data and text. */
   summary(): ModelSummary;
   /** Every parameter and state tensor with its role under a change of resolution. */
@@ -243,7 +231,7 @@ export function buildModel(config: ModelConfig): Model {
     return { params, state };
   };
 
-  const apply = (params: ModelParams, x: tf.Tensor, ctx: ModelApplyContext = {}): ModelOutput => {
+  const apply = (params: ModelParams, x: tf.Tensor, ctx: ApplyContext = {}): ModelOutput => {
     if (!isTensor(x)) {
       throw new ValueError(
         `${validated.name ?? 'model'}.apply: x must be a tensor [batch, ${input.join(', ')}]`,

@@ -1,4 +1,4 @@
-import { controlsAt, type Dynamics, solve } from '@runge/integrators';
+import { controlsAt, type Dynamics, type MethodName, solve } from '@runge/integrators';
 import {
   assertNumber,
   assertShape,
@@ -8,12 +8,8 @@ import {
 } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Layer } from './layer.js';
-import {
-  blockDynamics,
-  type OdeDynamicsName,
-  type OdeMethodName,
-  type OdeSettings,
-} from './ode-block.js';
+import type { OdeSettings } from './ode-block.js';
+import { blockDynamics, type OdeDynamicsName } from './ode-dynamics.js';
 import type { KernelWeights } from './resnet-dynamics.js';
 
 /**
@@ -28,7 +24,7 @@ export interface OdeBlockSystem {
   /** The dynamics the block integrates. */
   readonly dynamics: OdeDynamicsName;
   /** The block's integrator. */
-  readonly method: OdeMethodName;
+  readonly method: MethodName;
   /** Number of steps `N`. */
   readonly steps: number;
   /** Number of control points `M`. */

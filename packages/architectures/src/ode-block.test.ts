@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { distance, norm } from '../test/helpers.js';
 import { buildModel, type ModelParams } from './model.js';
-import { ODE_DYNAMICS, type OdeLayerConfig } from './ode-block.js';
+import type { OdeLayerConfig } from './ode-block.js';
+import { ODE_DYNAMICS } from './ode-dynamics.js';
 
 describe('ODE block', () => {
   const cases = ODE_DYNAMICS.flatMap((dynamics) =>
@@ -108,7 +109,7 @@ describe('ODE block', () => {
 
   it("passes the gradient mode on: 'checkpoint' equals 'backprop', 'adjoint' approximates it", () => {
     const exact = gradients({ gradient: 'backprop' });
-    const checkpoint = gradients({ gradient: 'checkpoint', checkpointEvery: 3 });
+    const checkpoint = gradients({ gradient: { mode: 'checkpoint', every: 3 } });
     const adjoint = gradients({ gradient: 'adjoint' });
     const scale = Math.sqrt(exact.reduce((s, v) => s + v * v, 0));
     const diff = (a: number[]) =>

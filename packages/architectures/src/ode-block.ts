@@ -1,4 +1,10 @@
-import { solve } from '@runge/integrators';
+import {
+  type GradientMode,
+  METHOD_NAMES,
+  type MethodName,
+  resolveGradient,
+  solve,
+} from '@runge/integrators';
 import {
   assertNumber,
   assertOneOf,
@@ -8,8 +14,7 @@ import {
 } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { ACTIVATIONS, type ActivationName } from './activations.js';
-import { antisymmetricDynamics } from './antisymmetric-dynamics.js';
-import { type FeaturePartitionedDynamics, hamiltonianDynamics } from './hamiltonian-dynamics.js';
+import { hamiltonianDynamics } from './hamiltonian-dynamics.js';
 import { checkKeys, type RawConfig, readNumber, readOneOf } from './internal/config-values.js';
 import {
   defaultInitializer,
@@ -19,51 +24,16 @@ import {
 } from './internal/init.js';
 import { COMMON_KEYS, type LayerType, requireFeatures } from './internal/layer-type.js';
 import type { Layer, ParamInfo } from './layer.js';
-import { parabolicDynamics } from './parabolic-dynamics.js';
 import {
-  type FeatureDynamics,
-  type KernelWeights,
-  resnet2Dynamics,
-  resnetDynamics,
-} from './resnet-dynamics.js';
-
-/** The dynamics an ODE block can integrate (MATH.md §1). */
-export type OdeDynamicsName = 'resnet' | 'resnet2' | 'parabolic' | 'antisymmetric' | 'hamiltonian';
-
-/**
- * The names of {@link OdeDynamicsName}.
- *
- * @example
- * ```ts
- * ODE_DYNAMICS.includes('parabolic'); // true
- * ```
- */
-export const ODE_DYNAMICS: readonly OdeDynamicsName[] = Object.freeze([
-  'resnet',
-  'resnet2',
-  'parabolic',
-  'antisymmetric',
-  'hamiltonian',
-] as const);
-
-/**
- * The methods an ODE block config can name (the integrators' built-in methods; `'dopri5'` runs
- * with the block's fixed steps, `'leapfrog'` is for Hamiltonian dynamics only).
- *
- * @example
- * ```ts
- * ODE_METHODS.includes('rk4'); // true
- * ```
- */
-export const ODE_METHODS = ['euler', 'midpoint', 'heun', 'rk4', 'dopri5', 'leapfrog'] as const;
-
-/** A method name of {@link ODE_METHODS}. */
-export type OdeMethodName = (typeof ODE_METHODS)[number];
-
-/** How gradients pass through an ODE block (the integrators' `GradientMode`). */
-export type OdeGradientMode = 'backprop' | 'checkpoint' | 'adjoint' | 'reversible';
-
-const GRADIENT_MODES = ['backprop', 'checkpoint', 'adjoint', 'reversible'] as const;
+  blockDynamics,
+  checkMethod,
+  defaultActivation,
+  defaultMethod,
+  isPartitioned,
+  ODE_DYNAMICS,
+  type OdeDynamicsName,
+} from './ode-dynamics.js';
+import type { KernelWeights } from './resnet-dynamics.js';
 
 /**
  * An ODE block: the layer `Y(0) = x ↦ Y(T)` of `∂ₜY = f(Y, θ(t))` integrated with `steps`
@@ -110,12 +80,13 @@ export interface OdeLayerConfig {
   readonly interpolation?: 'constant' | 'linear';
   /** Final time `T`; default 1. */
   readonly T?: number;
-  /** Integrator; default `'euler'` (`'leapfrog'` for hamiltonian). */
-  readonly method?: OdeMethodName;
-  /** Gradient mode; default `'backprop'`. */
-  readonly gradient?: OdeGradientMode;
-  /** `'checkpoint'` only: store every k-th state. */
-  readonly checkpointEvery?: number;
+  /** Integrator; default `'euler'` (`'leapfrog'` for hamiltonian; see {@link defaultMethod}). */
+  readonly method?: MethodName;
+  /**
+   * Gradient mode: a name or an object such as `{ "mode": "checkpoint", "every": 4 }`; default
+   * `'backprop'`.
+   */
+  readonly gradient?: GradientMode;
   /** Activation `σ`; default `'tanh'` for antisymmetric, `'relu'` otherwise. */
   readonly activation?: ActivationName;
   /** Damping γ ≥ 0 (antisymmetric only); default 0. */
@@ -135,9 +106,9 @@ export interface OdeSettings {
   readonly controls: number;
   readonly interpolation: 'constant' | 'linear';
   readonly T: number;
-  readonly method: OdeMethodName;
-  readonly gradient: OdeGradientMode;
-  readonly checkpointEvery?: number;
+  readonly method: MethodName;
+  /** The mode's name, or its object when it carries settings (`{ mode: 'checkpoint', every }`). */
+  readonly gradient: GradientMode;
   readonly activation: ActivationName;
   readonly damping: number;
   readonly hidden: number;
@@ -153,7 +124,6 @@ const KEYS = [
   'T',
   'method',
   'gradient',
-  'checkpointEvery',
   'activation',
   'damping',
   'hidden',
@@ -179,40 +149,21 @@ function readSettings(config: RawConfig, width: number, where: string): OdeSetti
     interpolation === 'linear' ? Math.max(2, steps) : steps,
   );
   const T = readNumber(config, 'T', where, { min: 0, exclusiveMin: true }, 1);
-  const hamiltonian = dynamics === 'hamiltonian';
-  const method = readOneOf(
-    config,
-    'method',
-    where,
-    ODE_METHODS,
-    hamiltonian ? 'leapfrog' : 'euler',
-  );
-  if (method === 'leapfrog' && !hamiltonian) {
-    throw new ConfigError(
-      `${where}.method: 'leapfrog' integrates partitioned (hamiltonian) dynamics only; choose 'euler', 'midpoint', 'heun', 'rk4' or 'dopri5' for '${dynamics}'`,
-    );
-  }
-  const gradient = readOneOf(config, 'gradient', where, GRADIENT_MODES, 'backprop');
-  if (gradient === 'reversible' && method !== 'leapfrog') {
-    throw new ConfigError(
-      `${where}.gradient: 'reversible' needs the invertible leapfrog scheme (dynamics 'hamiltonian', method 'leapfrog'); use 'checkpoint' or 'adjoint' to save memory with '${method}'`,
-    );
-  }
-  let checkpointEvery: number | undefined;
-  if (config.checkpointEvery !== undefined) {
-    if (gradient !== 'checkpoint') {
-      throw new ConfigError(
-        `${where}.checkpointEvery: applies to gradient 'checkpoint' only (gradient is '${gradient}')`,
-      );
-    }
-    checkpointEvery = readNumber(config, 'checkpointEvery', where, { min: 1, integer: true });
+  const method = readOneOf(config, 'method', where, METHOD_NAMES, defaultMethod(dynamics));
+  checkMethod(dynamics, method, `${where}.method`);
+  let gradient: GradientMode;
+  try {
+    const spec = resolveGradient(config.gradient, method, `${where}.gradient`);
+    gradient = Object.keys(spec).length === 1 ? spec.mode : spec;
+  } catch (e) {
+    throw new ConfigError((e as Error).message, { cause: e });
   }
   const activation = readOneOf(
     config,
     'activation',
     where,
     ACTIVATIONS,
-    dynamics === 'antisymmetric' ? 'tanh' : 'relu',
+    defaultActivation(dynamics),
   );
   if (config.damping !== undefined && dynamics !== 'antisymmetric') {
     throw new ConfigError(
@@ -220,7 +171,7 @@ function readSettings(config: RawConfig, width: number, where: string): OdeSetti
     );
   }
   const damping = readNumber(config, 'damping', where, { min: 0 }, 0);
-  const hasHidden = dynamics === 'resnet2' || dynamics === 'parabolic' || hamiltonian;
+  const hasHidden = dynamics === 'resnet2' || dynamics === 'parabolic' || isPartitioned(dynamics);
   if (config.hidden !== undefined && !hasHidden) {
     throw new ConfigError(
       `${where}.hidden: applies to dynamics 'resnet2', 'parabolic' and 'hamiltonian' only ('${dynamics}' maps the features to themselves)`,
@@ -242,7 +193,6 @@ function readSettings(config: RawConfig, width: number, where: string): OdeSetti
     T,
     method,
     gradient,
-    ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
     activation,
     damping,
     hidden,
@@ -297,34 +247,6 @@ function odeParams(s: OdeSettings, featureShape: readonly number[]): ParamInfo[]
   }
 }
 
-/** The right-hand side of an ODE block: first order on the features, or partitioned (Hamiltonian). */
-export type BlockDynamics =
-  | { readonly kind: 'features'; readonly f: FeatureDynamics<TensorTree> }
-  | { readonly kind: 'partitioned'; readonly f: FeaturePartitionedDynamics<KernelWeights> };
-
-type Plain = FeatureDynamics<TensorTree>;
-
-/** The dynamics an ODE block's settings name, bound to its activation (and damping). */
-export function blockDynamics(
-  s: Pick<OdeSettings, 'dynamics' | 'activation' | 'damping'>,
-): BlockDynamics {
-  switch (s.dynamics) {
-    case 'hamiltonian':
-      return { kind: 'partitioned', f: hamiltonianDynamics({ activation: s.activation }) };
-    case 'resnet':
-      return { kind: 'features', f: resnetDynamics({ activation: s.activation }) as Plain };
-    case 'resnet2':
-      return { kind: 'features', f: resnet2Dynamics({ activation: s.activation }) as Plain };
-    case 'parabolic':
-      return { kind: 'features', f: parabolicDynamics({ activation: s.activation }) as Plain };
-    default:
-      return {
-        kind: 'features',
-        f: antisymmetricDynamics({ activation: s.activation, damping: s.damping }) as Plain,
-      };
-  }
-}
-
 /**
  * The block's forward map `x ↦ Y(T)` (for Hamiltonian dynamics `q(T)` from `q(0) = x`,
  * `p(0) = 0`). The dynamics are built once; each call creates tensors in the caller's scope.
@@ -336,7 +258,6 @@ function integrator(s: OdeSettings): (params: TensorTree, x: tf.Tensor) => tf.Te
     steps: s.steps,
     method: s.method,
     gradient: s.gradient,
-    ...(s.checkpointEvery !== undefined ? { checkpointEvery: s.checkpointEvery } : {}),
   };
   const dynamics = blockDynamics(s);
   if (dynamics.kind === 'partitioned') {

@@ -1,12 +1,8 @@
+import { METHOD_NAMES, type MethodName } from '@runge/integrators';
 import { assertNumber, assertOneOf } from '@runge/tensor-ops';
 import { ACTIVATIONS, type ActivationName } from './activations.js';
 import type { LayerConfig, ModelConfig } from './layer-config.js';
-import {
-  ODE_DYNAMICS,
-  ODE_METHODS,
-  type OdeDynamicsName,
-  type OdeMethodName,
-} from './ode-block.js';
+import { ODE_DYNAMICS, type OdeDynamicsName } from './ode-dynamics.js';
 
 /** Options of {@link w1Config}. */
 export interface W1Options {
@@ -81,7 +77,7 @@ export interface ToyOptions {
   /** Activation of the block; default the block's default. */
   readonly activation?: ActivationName;
   /** ODE method; default the block's default. */
-  readonly method?: OdeMethodName;
+  readonly method?: MethodName;
   /** Final time `T` of the ODE; default 1. */
   readonly T?: number;
 }
@@ -116,7 +112,7 @@ export function toyConfig(options: ToyOptions = {}): ModelConfig {
       ? undefined
       : assertOneOf(options.activation, ACTIVATIONS, 'activation');
   const method =
-    options.method === undefined ? undefined : assertOneOf(options.method, ODE_METHODS, 'method');
+    options.method === undefined ? undefined : assertOneOf(options.method, METHOD_NAMES, 'method');
   const T = assertNumber(options.T ?? 1, 'T', { min: 0, exclusiveMin: true });
   const block: LayerConfig =
     dynamics === 'fractal'

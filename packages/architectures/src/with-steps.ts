@@ -56,3 +56,27 @@ export function withSteps(
   });
   return { ...model.config, layers };
 }
+
+/**
+ * The same model with every ODE block's depth multiplied: `N ↦ factor · N` per block, controls
+ * kept (see {@link withSteps}), so `scaleSteps(config, 2)` halves every step `h` on the same
+ * parameters. Used to ask whether a trained network converges to an ODE as `h → 0`.
+ *
+ * @param config - A model config.
+ * @param factor - A positive integer.
+ * @returns A new config.
+ * @throws {@link @runge/tensor-ops!ValueError} unless `factor` is a positive integer.
+ * @example
+ * ```ts
+ * const finer = scaleSteps(config, 4); // N = 8 → 32 in every ODE block
+ * ```
+ */
+export function scaleSteps(config: ModelConfig, factor: number): ModelConfig {
+  assertNumber(factor, 'factor', { min: 1, integer: true });
+  let scaled = config;
+  for (const layer of buildModel(config).layers) {
+    if (layer.type !== 'ode') continue;
+    scaled = withSteps(scaled, (layer.config.steps as number) * factor, { layers: [layer.name] });
+  }
+  return scaled;
+}

@@ -2,6 +2,7 @@ import {
   assertDtype,
   assertNumber,
   assertTensor,
+  DataError,
   formatShape,
   ShapeError,
 } from '@runge/tensor-ops';
@@ -51,6 +52,8 @@ export interface Dataset {
  * @throws {@link @runge/tensor-ops!ShapeError} when the first dimensions of `x` and `y` differ or labels are not `[n]`.
  * @throws {@link @runge/tensor-ops!DTypeError} when labels are not int32.
  * @throws {@link @runge/tensor-ops!ValueError} when `numClasses` is not an integer ≥ 1.
+ * @throws {@link @runge/tensor-ops!DataError} naming the first example with a label outside
+ *   `0 … numClasses − 1`, or a NaN or infinite input or target.
  * @example
  * ```ts
  * const ds = createDataset({
@@ -75,7 +78,9 @@ export function createDataset(parts: {
       `${name}: x and y must have the same first dimension (the number of examples), got x ${formatShape(x.shape)} and y ${formatShape(y.shape)}`,
     );
   }
+  if (x.dtype === 'float32') assertFinite(x, `${name}: input`);
   if (numClasses === undefined) {
+    if (y.dtype === 'float32') assertFinite(y, `${name}: target`);
     return { x, y, size: x.shape[0] as number, name };
   }
   assertNumber(numClasses, 'numClasses', { min: 1, integer: true });
@@ -85,7 +90,35 @@ export function createDataset(parts: {
     );
   }
   assertDtype(y, 'int32', `${name}: labels`);
+  assertLabels(y, numClasses, name);
   return { x, y, size: x.shape[0] as number, numClasses, name };
+}
+
+/** Refuses NaN or infinite entries, naming the first example that has one. */
+function assertFinite(t: tf.Tensor, what: string): void {
+  const bad = tf.tidy(() => tf.any(tf.logicalNot(tf.isFinite(t))));
+  const anyBad = bad.dataSync()[0] === 1;
+  bad.dispose();
+  if (!anyBad) return;
+  const values = t.dataSync();
+  const per = t.size / (t.shape[0] as number);
+  const at = values.findIndex((v) => !Number.isFinite(v));
+  throw new DataError(
+    `${what} of example ${Math.floor(at / per)} is ${values[at]}; every value must be finite (clean or drop that example)`,
+  );
+}
+
+/** Refuses labels outside `0 … numClasses − 1`, naming the first example that has one. */
+function assertLabels(y: tf.Tensor, numClasses: number, name: string): void {
+  const range = tf.tidy(() => tf.stack([tf.min(y), tf.max(y)]));
+  const [lo, hi] = Array.from(range.dataSync());
+  range.dispose();
+  if (y.size === 0 || ((lo as number) >= 0 && (hi as number) < numClasses)) return;
+  const labels = y.dataSync();
+  const at = labels.findIndex((v) => v < 0 || v >= numClasses);
+  throw new DataError(
+    `${name}: label ${labels[at]} of example ${at} is out of range; with ${numClasses} classes labels must lie in 0 … ${numClasses - 1}`,
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
-// Public API of @runge/datasets for browsers and bundlers (the `browser` export condition):
-// everything except the file readers and the embedded MNIST, which need Node's fs.
+// Public API of @runge/datasets for browsers and bundlers (the `browser` export condition): the
+// same names as index.ts, with the file readers and the embedded MNIST failing clearly (they need Node's fs).
 export { type Batch, type BatchOptions, batches, numBatches } from './batches.js';
 export {
   type BlackScholesParams,
@@ -15,11 +15,20 @@ export {
 } from './black-scholes-dataset.js';
 export { createDataset, type Dataset, disposeDataset } from './dataset.js';
 export { type EllipsesOptions, ellipses } from './ellipses.js';
+export type { EmbeddedMnistSplit } from './embedded-mnist.js';
+export {
+  loadCifar10Batch,
+  loadEmbeddedMnist,
+  loadIdxDataset,
+  readIdxImages,
+  readIdxLabels,
+} from './file-readers.browser.js';
 export { type GbmOptions, gbmPaths } from './gbm.js';
+export type { IdxImageOptions, IdxLabelOptions } from './idx.js';
 export { mapInputs } from './map-inputs.js';
 export { erf, erfc, normalCdf } from './normal-cdf.js';
 export { fitMinMax, type MinMax, normalize } from './normalize.js';
-export { peaks, peaksFunction } from './peaks.js';
+export { peaks, peaksFunction, peaksRegression } from './peaks.js';
 export { pyramid } from './pyramid.js';
 export { randomShift } from './random-shift.js';
 export { shuffle } from './shuffle.js';

@@ -28,7 +28,7 @@ export {
 export { mapInputs } from './map-inputs.js';
 export { erf, erfc, normalCdf } from './normal-cdf.js';
 export { fitMinMax, type MinMax, normalize } from './normalize.js';
-export { peaks, peaksFunction } from './peaks.js';
+export { peaks, peaksFunction, peaksRegression } from './peaks.js';
 export { pyramid } from './pyramid.js';
 export { randomShift } from './random-shift.js';
 export { shuffle } from './shuffle.js';

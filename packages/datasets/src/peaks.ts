@@ -107,3 +107,36 @@ export function peaks(options: { n: number; numClasses?: number; rng: Rng }): Da
     name: 'peaks',
   });
 }
+
+/**
+ * The peaks regression set: points drawn uniformly from `[−3, 3]²` with the value of
+ * {@link peaksFunction} as the target, `y = p(x₁, x₂)` (from about −6.55 to 8.11). The same points
+ * as {@link peaks} draws for the same generator, so the two sets are the classification and the
+ * regression view of one sample.
+ *
+ * @param options - `n` points (integer ≥ 1), `rng`.
+ * @returns `x: [n, 2]` points and `y: [n, 1]` values, float32; a new dataset owned by the caller.
+ * @throws {@link @runge/tensor-ops!ValueError} when `n` is not a positive integer.
+ * @example
+ * ```ts
+ * const surface = peaksRegression({ n: 2000, rng: Rng.fromSeed(1) });
+ * surface.y.shape; // [2000, 1]
+ * ```
+ */
+export function peaksRegression(options: { n: number; rng: Rng }): Dataset {
+  const n = assertNumber(options.n, 'n', { min: 1, integer: true });
+  const points = new Float32Array(2 * n);
+  const values = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = -3 + 6 * options.rng.nextFloat();
+    const y = -3 + 6 * options.rng.nextFloat();
+    points[2 * i] = x;
+    points[2 * i + 1] = y;
+    values[i] = peaksFunction(x, y);
+  }
+  return createDataset({
+    x: tf.tensor2d(points, [n, 2], 'float32'),
+    y: tf.tensor2d(values, [n, 1], 'float32'),
+    name: 'peaks-surface',
+  });
+}

@@ -12,8 +12,9 @@ import {
   transpose,
   values,
 } from '../test/helpers.js';
+import type { GradientMode } from './gradient-mode.js';
 import { solve } from './solve.js';
-import type { GradientMode, Method } from './types.js';
+import type { Method } from './types.js';
 
 const A: Mat = randomMatrix(3, 3, 8, 0.9);
 const Y0 = [0.5, -1, 0.25];
@@ -91,7 +92,7 @@ describe("gradient 'adjoint'", () => {
   );
 
   it('dopri5: adaptive backward solve with the same tolerances approximates the continuous gradient', () => {
-    const g = linearGradients('adjoint', 'dopri5', { rtol: 1e-6, atol: 1e-8 });
+    const g = linearGradients('adjoint', 'dopri5', { adaptive: { rtol: 1e-6, atol: 1e-8 } });
     expect(relErr(g, exactAll)).toBeLessThan(1e-4);
   });
 
@@ -102,7 +103,7 @@ describe("gradient 'adjoint'", () => {
     const dy0 = Math.exp(a * T) + Math.exp((a * T) / 2);
     for (const [method, options] of [
       ['rk4', { steps: 16 }],
-      ['dopri5', { rtol: 1e-7, atol: 1e-9 }],
+      ['dopri5', { adaptive: { rtol: 1e-7, atol: 1e-9 } }],
     ] as const) {
       const grads = tf.tidy(() =>
         tf.grads((x: tf.Tensor, k: tf.Tensor) => {

@@ -13,8 +13,9 @@ import {
   transpose,
   values,
 } from '../test/helpers.js';
+import { checkpoint, type GradientMode } from './gradient-mode.js';
 import { solve } from './solve.js';
-import type { GradientMode, Method } from './types.js';
+import type { Method } from './types.js';
 
 const A: Mat = randomMatrix(3, 3, 3, 0.8);
 const Y0 = [0.5, -1, 0.25];
@@ -133,7 +134,7 @@ describe("gradient 'checkpoint'", () => {
           method,
           saveAt: [0, 0.5, 1.25],
           gradient,
-          ...(method === 'dopri5' ? { rtol: 1e-4 } : { steps: 24 }),
+          ...(method === 'dopri5' ? { adaptive: { rtol: 1e-4 } } : { steps: 24 }),
           ...extra,
         });
         const terms = [r.y, ...r.ys].map((s, i) =>
@@ -151,9 +152,8 @@ describe("gradient 'checkpoint'", () => {
       const reference = networkGradients('backprop', method);
       for (const every of [undefined, 1, 3]) {
         const g = networkGradients(
-          'checkpoint',
+          every === undefined ? 'checkpoint' : checkpoint({ every }),
           method,
-          every === undefined ? {} : { checkpointEvery: every },
         );
         g.forEach((leaf, i) => {
           expect(relErr(leaf, reference[i] as number[])).toBeLessThan(1e-5);

@@ -131,7 +131,7 @@ describe('decoupled control grid: refining N at fixed M converges to the continu
         controls,
         t1: T,
         method: 'dopri5',
-        rtol: 1e-6,
+        adaptive: { rtol: 1e-6 },
       });
       expect(Math.abs((y.dataSync()[0] as number) - continuous('constant'))).toBeLessThan(1e-5);
       // First same as last is not reused across the M − 1 jumps: one extra evaluation each.

@@ -1,6 +1,7 @@
 import { NumericalError } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { adaptiveSteps } from './adaptive-steps.js';
 import { solve } from './solve.js';
 
 const T = 10;
@@ -59,7 +60,7 @@ describe('dopri5', () => {
     // The loosest tolerance that meets the target, and the fewest RK4 steps (by doubling).
     let dp = { error: Number.POSITIVE_INFINITY, nfe: 0 };
     for (const rtol of [1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6]) {
-      dp = run({ method: 'dopri5', rtol, atol: rtol / 100 });
+      dp = run({ method: 'dopri5', adaptive: { rtol, atol: rtol / 100 } });
       if (dp.error <= target) break;
     }
     expect(dp.error).toBeLessThanOrEqual(target);
@@ -74,13 +75,13 @@ describe('dopri5', () => {
   });
 
   it('costs 6 evaluations per attempted step (first same as last) plus 2 to start', () => {
-    const r = finalError({ method: 'dopri5', rtol: 1e-5 });
+    const r = finalError({ method: 'dopri5', adaptive: { rtol: 1e-5 } });
     expect(r.nfe).toBe(2 + 6 * (r.steps + r.rejected));
   });
 
   it('the error shrinks as the tolerance is tightened', () => {
     const errors = [1e-3, 1e-4, 1e-5].map(
-      (rtol) => finalError({ method: 'dopri5', rtol, atol: rtol * 1e-2 }).error,
+      (rtol) => finalError({ method: 'dopri5', adaptive: { rtol, atol: rtol * 1e-2 } }).error,
     );
     expect(errors[1]).toBeLessThan(errors[0] as number);
     expect(errors[2]).toBeLessThan(errors[1] as number);
@@ -95,7 +96,7 @@ describe('dopri5', () => {
         t1: T,
         method: 'dopri5',
         saveAt,
-        rtol: 1e-6,
+        adaptive: { rtol: 1e-6 },
       });
       expect(ts).toEqual(saveAt);
       ys.forEach((y, i) => {
@@ -114,18 +115,17 @@ describe('dopri5', () => {
         t0: 1,
         t1: 0,
         method: 'dopri5',
-        rtol: 1e-6,
+        adaptive: { rtol: 1e-6 },
       });
       expect(y.dataSync()[0]).toBeCloseTo(1, 5);
     });
   });
 
   it('accepts PI controller settings (beta = 0 is the classical controller)', () => {
-    const pi = finalError({ method: 'dopri5', rtol: 1e-5 });
+    const pi = finalError({ method: 'dopri5', adaptive: adaptiveSteps({ rtol: 1e-5 }) });
     const classic = finalError({
       method: 'dopri5',
-      rtol: 1e-5,
-      controller: { beta: 0, safety: 0.8 },
+      adaptive: adaptiveSteps({ rtol: 1e-5, controller: { beta: 0, safety: 0.8 } }),
     });
     expect(classic.error).toBeLessThan(1e-3);
     expect(classic.steps).not.toBe(0);
@@ -137,7 +137,7 @@ describe('dopri5', () => {
     const y0 = tf.ones([1]);
     let caught: unknown;
     try {
-      solve({ f: (_t, x) => tf.square(x), y0, t1: 2, method: 'dopri5', dtMin: 1e-6 });
+      solve({ f: (_t, x) => tf.square(x), y0, t1: 2, method: 'dopri5', adaptive: { dtMin: 1e-6 } });
     } catch (e) {
       caught = e;
     }
@@ -149,7 +149,7 @@ describe('dopri5', () => {
   });
 
   it('fails with a NumericalError when maxSteps is reached', () => {
-    expect(() => finalError({ method: 'dopri5', rtol: 1e-6, maxSteps: 5 })).toThrow(
+    expect(() => finalError({ method: 'dopri5', adaptive: { rtol: 1e-6, maxSteps: 5 } })).toThrow(
       /maxSteps = 5 reached at t = .* raise maxSteps/,
     );
   });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { values } from '../test/helpers.js';
 import { explicitRkStep } from './explicit-rk.js';
-import { stabilityFunction } from './stability.js';
+import { stabilityFunction } from './stability-function.js';
 
 describe('explicitRkStep', () => {
   it('on y′ = λ y multiplies y by R(hλ), the stability function, for every built-in method', () => {

@@ -1,5 +1,11 @@
 // Public API of @runge/integrators.
 
+export {
+  type AdaptiveOptions,
+  type AdaptiveSteps,
+  adaptiveSteps,
+} from './adaptive-steps.js';
+export { amplification } from './amplification.js';
 export { controlsAt } from './controls.js';
 export {
   type ConvergenceStudyOptions,
@@ -12,8 +18,17 @@ export {
   type CirculantLandscapeOptions,
   circulantLandscape,
   type GridAxis,
+  landscapeRoughness,
 } from './examples/circulant-landscape.js';
 export { type ExplicitRkStepOptions, explicitRkStep } from './explicit-rk.js';
+export {
+  checkpoint,
+  GRADIENT_MODES,
+  type GradientMode,
+  type GradientModeName,
+  type GradientSpec,
+  resolveGradient,
+} from './gradient-mode.js';
 export {
   type JacobianSpectrum,
   type JacobianSpectrumOptions,
@@ -21,24 +36,38 @@ export {
   jacobianSpectrum,
 } from './jacobian.js';
 export { type LeapfrogStepOptions, leapfrogStep } from './leapfrog.js';
-export { METHOD_NAMES, methodOrder } from './methods.js';
+export { leapfrogGrowth } from './leapfrog-growth.js';
+export { METHOD_NAMES, type MethodName, methodOrder } from './methods.js';
 export {
-  type PartitionedSolveOptions,
-  type SolveCommonOptions,
-  type SolveOptions,
-  solve,
-  type Widen,
-} from './solve.js';
+  type Box,
+  chainSegments,
+  regionBoundary,
+  regionBox,
+  type Segment,
+} from './region-boundary.js';
+export { solve } from './solve.js';
+export type {
+  PartitionedSolveOptions,
+  SolveCommonOptions,
+  SolveOptions,
+  Widen,
+} from './solve-options.js';
 export {
-  type Complex,
   isStable,
   type MaxStableStepOptions,
   maxStableStep,
   type StabilityRegion,
   type StabilityRegionOptions,
-  stabilityFunction,
   stabilityRegion,
 } from './stability.js';
+export { type Complex, stabilityFunction } from './stability-function.js';
+export {
+  combineNumbers,
+  STABILITY_TOLERANCE,
+  type StabilityNumbers,
+  stabilityNumbers,
+  ZERO_RADIUS,
+} from './stability-numbers.js';
 export {
   DOPRI5,
   EULER,
@@ -54,7 +83,6 @@ export type {
   ControlGrid,
   Dynamics,
   FixedStepMethodName,
-  GradientMode,
   Method,
   PartitionedDynamics,
   SolveResult,

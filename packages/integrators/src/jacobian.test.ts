@@ -3,7 +3,7 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { type Mat, randomMatrix, tidyValue } from '../test/helpers.js';
 import { jacobian, jacobianSpectrum } from './jacobian.js';
-import type { Complex } from './stability.js';
+import type { Complex } from './stability-function.js';
 
 type P = { K: tf.Tensor; b: tf.Tensor };
 /** f = σ(K y + b) on row vectors: y Kᵀ + b. */

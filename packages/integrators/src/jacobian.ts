@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { checkDerivative } from './internal/state.js';
 import { gradientsOf } from './internal/vjp.js';
-import type { Complex } from './stability.js';
+import type { Complex } from './stability-function.js';
 import type { Dynamics } from './types.js';
 
 /** Options of {@link jacobianSpectrum}. */

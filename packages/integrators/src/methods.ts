@@ -19,6 +19,9 @@ export const METHOD_NAMES = Object.freeze([
   'leapfrog',
 ] as const);
 
+/** A name of {@link METHOD_NAMES}. */
+export type MethodName = (typeof METHOD_NAMES)[number];
+
 /** A method after validation: an explicit RK tableau or leapfrog. */
 export type ResolvedMethod =
   | {

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { memoryPeak, randomMatrix, relErr, values } from '../test/helpers.js';
+import type { GradientMode } from './gradient-mode.js';
 import { solve } from './solve.js';
-import type { GradientMode, PartitionedDynamics } from './types.js';
+import type { PartitionedDynamics } from './types.js';
 
 type Theta = { K: tf.Tensor; b: tf.Tensor };
 
@@ -152,7 +153,7 @@ describe("gradient 'reversible'", () => {
   it('is refused for schemes without an exact inverse', () => {
     const y0 = tf.ones([1]);
     expect(() => solve({ f: (_t, y) => y, y0, steps: 4, gradient: 'reversible' })).toThrow(
-      /'reversible' needs an exactly invertible scheme: method 'leapfrog'.*use 'checkpoint'/,
+      /'reversible' needs an exactly invertible scheme, method 'leapfrog'.*use 'checkpoint'/,
     );
     y0.dispose();
   });

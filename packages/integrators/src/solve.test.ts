@@ -2,8 +2,8 @@ import { DTypeError, ShapeError, StateError, StructureError, ValueError } from '
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { values } from '../test/helpers.js';
+import type { GradientMode } from './gradient-mode.js';
 import { solve } from './solve.js';
-import type { GradientMode } from './types.js';
 
 const decay = (_t: number, y: tf.Tensor): tf.Tensor => tf.neg(y);
 
@@ -50,9 +50,9 @@ describe('solve: options are validated at the boundary', () => {
       ValueError,
     ],
     [
-      'rtol with a fixed-step method',
-      { steps: 4, rtol: 1e-3 },
-      /'rtol' applies to adaptive solves only/,
+      'adaptive settings with a fixed-step method',
+      { steps: 4, adaptive: { rtol: 1e-3 } },
+      /adaptive applies to adaptive solves only .* use method 'dopri5'/,
       ValueError,
     ],
     [
@@ -64,23 +64,41 @@ describe('solve: options are validated at the boundary', () => {
     [
       'unknown gradient',
       { steps: 4, gradient: 'magic' },
-      /gradient: unknown "magic"; expected one of 'backprop', 'checkpoint', 'adjoint', 'reversible'/,
+      /gradient: unknown mode 'magic'; expected one of 'backprop', 'checkpoint', 'adjoint', 'reversible'/,
       ValueError,
     ],
     [
-      'checkpointEvery without checkpoint',
-      { steps: 4, checkpointEvery: 2 },
-      /checkpointEvery applies to gradient 'checkpoint' only/,
+      'a checkpoint spacing with another mode',
+      { steps: 4, gradient: { mode: 'adjoint', every: 2 } },
+      /gradient: 'every' does not apply to mode 'adjoint' \('every' belongs to 'checkpoint'\)/,
       ValueError,
     ],
     ['empty interval', { steps: 4, t1: 0 }, /t0 and t1 are both 0/, ValueError],
     [
       'bad controller',
-      { method: 'dopri5', controller: { safety: 2 } },
+      { method: 'dopri5', adaptive: { controller: { safety: 2 } } },
       /controller.safety/,
       ValueError,
     ],
-    ['negative rtol', { method: 'dopri5', rtol: -1 }, /rtol/, ValueError],
+    ['negative rtol', { method: 'dopri5', adaptive: { rtol: -1 } }, /rtol/, ValueError],
+    [
+      'unknown adaptive setting',
+      { method: 'dopri5', adaptive: { rtl: 1e-3 } },
+      /adaptive: unknown key\(s\) 'rtl'; allowed: rtol, atol/,
+      ValueError,
+    ],
+    [
+      'a checkpoint spacing of 0',
+      { steps: 4, gradient: { mode: 'checkpoint', every: 0 } },
+      /gradient.every/,
+      ValueError,
+    ],
+    [
+      'a PI memory too large for the pair',
+      { method: 'dopri5', adaptive: { controller: { beta: 0.3 } } },
+      /controller.beta: 0.3 is too large for an embedded pair of order 4/,
+      ValueError,
+    ],
   ];
 
   it.each(cases)('%s', (_label, options, message, type) => {
@@ -283,7 +301,7 @@ describe('solve: no tensor is left behind', () => {
           controls: { values: { K: k } },
           gradient,
           saveAt: [0.5],
-          ...(method === 'dopri5' ? { method, rtol: 1e-4 } : { method, steps: 8 }),
+          ...(method === 'dopri5' ? { method, adaptive: { rtol: 1e-4 } } : { method, steps: 8 }),
         };
         if (method === 'leapfrog') {
           const r = solve({

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seeded } from '../test/helpers.js';
-import {
-  type Complex,
-  isStable,
-  maxStableStep,
-  stabilityFunction,
-  stabilityRegion,
-} from './stability.js';
+import { isStable, maxStableStep, stabilityRegion } from './stability.js';
+import { type Complex, stabilityFunction } from './stability-function.js';
 import { DOPRI5 } from './tableaux.js';
 
 const add = (a: Complex, b: Complex): Complex => ({ re: a.re + b.re, im: a.im + b.im });
@@ -100,7 +95,31 @@ describe('isStable and stabilityRegion', () => {
 
   it('rejects empty ranges', () => {
     expect(() => stabilityRegion('rk4', { reRange: [1, 1] })).toThrow(/reRange\[1\]/);
-    expect(() => stabilityRegion('leapfrog')).toThrow(/Runge–Kutta tableaux/);
+  });
+
+  it('leapfrog has no R(z), and its region is the interval [−2i, 2i]: growth 1 there, above 1 elsewhere', () => {
+    expect(() => stabilityFunction('leapfrog')).toThrow(/use amplification\('leapfrog'\)/);
+    const grid = stabilityRegion('leapfrog', {
+      reRange: [-1, 1],
+      imRange: [-3, 3],
+      resolution: [21, 61],
+    });
+    grid.im.forEach((y, i) => {
+      grid.re.forEach((x, j) => {
+        const inside = Math.abs(x) < 1e-12 && Math.abs(y) <= 2 + 1e-12;
+        const m = (grid.modulus[i] as number[])[j] as number;
+        if (inside) expect(m).toBeCloseTo(1, 12);
+        else expect(m).toBeGreaterThan(1);
+        expect(isStable('leapfrog', { re: x, im: y })).toBe(inside);
+      });
+    });
+    expect(
+      maxStableStep('leapfrog', [
+        { re: 0, im: 4 },
+        { re: 0, im: -1 },
+      ]),
+    ).toBeCloseTo(0.5, 12);
+    expect(maxStableStep('leapfrog', [{ re: -1, im: 0 }])).toBe(0);
   });
 });
 

@@ -77,7 +77,7 @@ export const RK4: ButcherTableau = Object.freeze({
  *
  * @example
  * ```ts
- * solve({ f, y0, method: 'dopri5', rtol: 1e-5, atol: 1e-7 });
+ * solve({ f, y0, method: 'dopri5', adaptive: { rtol: 1e-5, atol: 1e-7 } });
  * ```
  */
 export const DOPRI5: ButcherTableau = Object.freeze({

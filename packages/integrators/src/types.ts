@@ -84,23 +84,6 @@ export type FixedStepMethodName = 'euler' | 'midpoint' | 'heun' | 'rk4';
 export type Method = FixedStepMethodName | 'dopri5' | 'leapfrog' | ButcherTableau;
 
 /**
- * How gradients of a solution reach `y0` and the parameters:
- * - `'backprop'`: differentiate through every step (the exact gradient of the discrete solution;
- *   memory grows with the number of steps);
- * - `'checkpoint'`: store every k-th state, recompute the others during the backward pass (the
- *   same gradient; memory like N/k + k);
- * - `'adjoint'`: solve the continuous adjoint ODE `λ' = −(∂f/∂y)ᵀ λ` backwards (memory
- *   independent of N; an approximation of the discrete gradient that improves with the step —
- *   except for leapfrog, whose adjoint, solved with leapfrog, is the discrete gradient itself);
- * - `'reversible'`: for schemes that can be run backwards exactly (leapfrog), reconstruct the
- *   states backwards instead of storing them (the backprop gradient, memory independent of N).
- *
- * For every mode but `'backprop'`, gradients flow to `y0` and to `params`/`controls` only; tensors
- * captured in `f`'s closure are treated as constants.
- */
-export type GradientMode = 'backprop' | 'checkpoint' | 'adjoint' | 'reversible';
-
-/**
  * Time-dependent parameters given on their own grid (Onken et al.): every leaf of `values` has a
  * leading axis of length `M`, and the solver interpolates them to each stage time, so the number
  * of state steps `N` and of control points `M` are chosen independently.

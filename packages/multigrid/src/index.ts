@@ -1,15 +1,13 @@
 // Public API of @runge/multigrid.
 export { galerkinCoarsen, galerkinOperatorMatrix, galerkinRefine } from './galerkin.js';
 export {
-  type MultilevelEpochRecord,
-  type MultilevelEvent,
   type MultilevelLevel,
-  type MultilevelLevelInfo,
-  type MultilevelOptions,
-  type MultilevelResult,
+  type MultilevelPlan,
+  type MultilevelPlanOptions,
   type MultilevelScheduleOptions,
   multilevelSchedule,
-  trainMultilevel,
+  type PlannedLevel,
+  planMultilevel,
 } from './multilevel.js';
 export { type RediscretizeOptions, rediscretize } from './rediscretize.js';
 export {

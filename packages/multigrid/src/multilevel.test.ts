@@ -1,132 +1,113 @@
-import { buildModel, w1Config } from '@runge/architectures';
-import { createDataset, type Dataset, disposeDataset } from '@runge/datasets';
-import { Rng, type TensorTree, treeDispose } from '@runge/tensor-ops';
-import { evaluateClassifier, schedule, sgd, tensorSource } from '@runge/train';
-import * as tf from '@tensorflow/tfjs-core';
+// Multilevel schedules: the standard split of levels and epochs, and plans resolved against a model.
+import { buildModel, type ModelConfig, toyConfig, w1Config } from '@runge/architectures';
+import { type TensorTree, treeDispose, treeFlatten } from '@runge/tensor-ops';
+import type * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { type MultilevelEvent, multilevelSchedule, trainMultilevel } from './multilevel.js';
+import { multilevelSchedule, planMultilevel } from './multilevel.js';
+import { prolongDepth } from './transfer-depth.js';
+import { transferModel } from './transfer-model.js';
 
-/** 8×8 images of a blob in the upper-left (class 0) or lower-right (class 1) quarter, plus noise. */
-function blobs(n: number, seed: number): Dataset {
-  const rng = Rng.fromSeed(seed);
-  const noiseTensor = rng.uniform([n, 8, 8, 1]);
-  const noise = noiseTensor.dataSync();
-  noiseTensor.dispose();
-  const pixels = new Float32Array(n * 64);
-  const labels = new Int32Array(n);
-  for (let k = 0; k < n; k++) {
-    const label = k % 2;
-    labels[k] = label;
-    const c = label === 0 ? 2 : 5;
-    for (let i = 0; i < 8; i++)
-      for (let j = 0; j < 8; j++)
-        pixels[k * 64 + i * 8 + j] =
-          Math.exp(-((i - c) ** 2 + (j - c) ** 2) / 3) +
-          0.2 * (noise[k * 64 + i * 8 + j] as number);
-  }
-  return createDataset({
-    x: tf.tensor4d(pixels, [n, 8, 8, 1]),
-    y: tf.tensor1d(labels, 'int32'),
-    numClasses: 2,
-    name: 'blobs',
+describe('planMultilevel', () => {
+  it('resolves sizes, depths and configs of each level, and the pyramid the data needs', () => {
+    const config = w1Config({ channels: 2, steps: 4, classes: 2, input: [9, 9, 1] });
+    const plan = planMultilevel({
+      config,
+      levels: [
+        { resolution: 3, steps: 1, epochs: 1 },
+        { resolution: 5, steps: 2, epochs: 2 },
+        { resolution: 9, steps: 4, epochs: 3 },
+      ],
+    });
+    // ⌈9/2⌉ = 5, ⌈5/2⌉ = 3: three pyramid levels
+    expect(plan.pyramidDepth).toBe(3);
+    expect(plan.epochs).toBe(6);
+    expect(
+      plan.levels.map((l) => [l.resolution, l.pyramidLevel, l.firstEpoch, l.steps.ode_1]),
+    ).toEqual([
+      [[3, 3], 2, 0, 1],
+      [[5, 5], 1, 1, 2],
+      [[9, 9], 0, 3, 4],
+    ]);
+    expect(plan.levels[2]?.config).toEqual(buildModel(config).config);
+    for (const level of plan.levels) {
+      expect(buildModel(level.config).inputShape).toEqual([...(level.resolution ?? []), 1]);
+    }
   });
-}
 
-describe('trainMultilevel', () => {
+  it('a model of feature vectors has depth levels only: N = 2 → 4 → 8, controls prolonged', () => {
+    const config = toyConfig({ dynamics: 'resnet', steps: 8, width: 3 });
+    const levels = multilevelSchedule({ levels: 3, epochs: 3, steps: 8 });
+    expect(levels).toEqual([
+      { steps: 2, epochs: 1 },
+      { steps: 4, epochs: 1 },
+      { steps: 8, epochs: 1 },
+    ]);
+    const plan = planMultilevel({ config, levels });
+    expect(plan.pyramidDepth).toBe(1);
+    expect(plan.levels.map((l) => [l.resolution, l.steps.ode_1])).toEqual([
+      [null, 2],
+      [null, 4],
+      [null, 8],
+    ]);
+    const coarse = buildModel(plan.levels[0]?.config as ModelConfig).init(2);
+    const moved = plan.transfer({ config: plan.levels[0]?.config as ModelConfig, ...coarse }, 2);
+    const once = prolongDepth({ config: plan.levels[0]?.config as ModelConfig, ...coarse });
+    const twice = prolongDepth(once);
+    expect(moved.config).toEqual(plan.levels[2]?.config);
+    const a = treeFlatten(moved.params as TensorTree).leaves;
+    const b = treeFlatten(twice.params as TensorTree).leaves;
+    a.forEach((leaf, i) => {
+      expect(Array.from(leaf.dataSync())).toEqual(Array.from((b[i] as tf.Tensor).dataSync()));
+    });
+    expect(() => planMultilevel({ config, levels: [{ resolution: 2, epochs: 1 }] })).toThrow(
+      /takes feature vectors \[2\], not images; its levels change the depth only/,
+    );
+    expect(() => multilevelSchedule({ levels: 2, epochs: 2 })).toThrow(/give the steps N/);
+    for (const m of [coarse, moved, once, twice]) treeDispose([m.params, m.state] as TensorTree);
+  });
+
   it.each(['naive', 'galerkin', 'rediscretize'] as const)(
-    '%s: trains coarse to fine (4×4, 2 steps → 8×8, 4 steps), ends at full resolution and evaluates',
-    async (method) => {
-      const train = blobs(64, 1);
-      const validation = blobs(32, 2);
+    '%s: transfer moves a model level by level exactly as transferModel and prolongDepth do',
+    (method) => {
       const config = w1Config({ channels: 2, steps: 4, classes: 2, input: [8, 8, 1] });
-      const events: MultilevelEvent[] = [];
-      const learningRate = { type: 'cosine', lr: 0.1, final: 0.01 } as const;
-      const result = await trainMultilevel({
+      const plan = planMultilevel({
         config,
-        train,
-        validation,
-        levels: [
-          { resolution: 4, steps: 2, epochs: 2 },
-          { resolution: 8, steps: 4, epochs: 2 },
-        ],
         method,
-        batchSize: 8,
-        seed: 3,
-        optimizer: sgd({ momentum: 0.9 }),
-        learningRate,
-        onEvent: (e) => events.push(e),
+        levels: [
+          { resolution: 4, steps: 2, epochs: 1 },
+          { resolution: 8, steps: 4, epochs: 1 },
+        ],
       });
-      expect(result.reason).toBe('completed');
-      expect(result.config).toEqual(buildModel(config).config);
-      const model = buildModel(result.config);
-      expect(() => model.checkVariables(result)).not.toThrow();
-      expect(result.history.map((r) => [r.epoch, r.level, r.resolution])).toEqual([
-        [0, 0, 4],
-        [1, 0, 4],
-        [2, 1, 8],
-        [3, 1, 8],
-      ]);
-      expect(result.levels.map((l) => [l.resolution, l.steps, l.firstEpoch])).toEqual([
-        [[4, 4], { ode_1: 2 }, 0],
-        [[8, 8], { ode_1: 4 }, 2],
-      ]);
-      expect(result.steps).toBe(4 * (64 / 8)); // 4 epochs of 64 examples in batches of 8
-      // one learning-rate schedule over the 4 epochs of the whole run
-      const lr = schedule(learningRate);
-      result.history.forEach((r, e) => {
-        expect(r.learningRate).toBeCloseTo(
-          lr({ epoch: e, batch: 8, batchesPerEpoch: 8, epochs: 4 }),
-          10,
-        );
+      const coarse = buildModel(plan.levels[0]?.config as ModelConfig).init(5);
+      const bundle = { config: plan.levels[0]?.config as ModelConfig, ...coarse };
+      const moved = plan.transfer(bundle, 1);
+      const byHand = transferModel(bundle, { to: [8, 8], method });
+      const expected = prolongDepth(byHand);
+      expect(moved.config).toEqual(plan.levels[1]?.config);
+      expect(moved.config).toEqual(expected.config);
+      const a = treeFlatten(moved.params as TensorTree).leaves;
+      const b = treeFlatten(expected.params as TensorTree).leaves;
+      expect(a.length).toBe(b.length);
+      a.forEach((leaf, i) => {
+        expect(Array.from(leaf.dataSync())).toEqual(Array.from((b[i] as tf.Tensor).dataSync()));
       });
-      expect(events.filter((e) => e.type === 'level-start').length).toBe(2);
-      expect(events.filter((e) => e.type === 'train' && e.event.type === 'epoch-end').length).toBe(
-        4,
-      );
-      const evaluation = evaluateClassifier(
-        model.apply as never,
-        result.params as TensorTree,
-        result.state as TensorTree,
-        tensorSource(validation),
-      );
-      // the returned variables are the trained ones: they reproduce the last validation accuracy
-      expect(evaluation.accuracy).toBeCloseTo(
-        result.history[3]?.validation?.accuracy as number,
-        10,
-      );
-      expect(Number.isFinite(evaluation.loss)).toBe(true);
-      if (method === 'naive') {
-        // the blobs are separable; with the well-conditioned naive warm start the classifier finds
-        // them (operator-keeping refinement amplifies the stencils' high-order parts on these
-        // rough 8×8 images, see transferModel)
-        expect(evaluation.accuracy).toBeGreaterThan(0.9);
+      // the input stays with the caller
+      expect(() => treeFlatten(bundle.params as TensorTree).leaves[0]?.dataSync()).not.toThrow();
+      for (const m of [coarse, moved, byHand, expected]) {
+        treeDispose([m.params, m.state] as TensorTree);
       }
-      treeDispose([result.params, result.state] as TensorTree);
-      disposeDataset(train);
-      disposeDataset(validation);
     },
   );
 
-  it('rejects resolutions outside the pyramid, steps that are not powers of two apart, and a config of another size', async () => {
-    const train = blobs(8, 1);
+  it('rejects resolutions outside the pyramid, steps that are not powers of two apart, and models without images', () => {
     const config = w1Config({ channels: 1, steps: 2, classes: 2, input: [8, 8, 1] });
-    const common = { config, train, batchSize: 4, seed: 1 };
-    await expect(
-      trainMultilevel({ ...common, levels: [{ resolution: 5, epochs: 1 }] }),
-    ).rejects.toThrow(
-      /levels\[0\]\.resolution: 5 is not a level of the 8×8 data's pyramid; use one of 8, 4/,
+    expect(() => planMultilevel({ config, levels: [{ resolution: 5, epochs: 1 }] })).toThrow(
+      /levels\[0\]\.resolution: 5 is not a level of the 8×8 images' pyramid; use one of 8, 4/,
     );
-    await expect(
-      trainMultilevel({ ...common, levels: [{ resolution: 8, steps: 3, epochs: 1 }] }),
-    ).rejects.toThrow(/levels\[0\]\.steps: 3 is not 2·2\^k for ODE layer 'ode_1'/);
-    await expect(
-      trainMultilevel({
-        ...common,
-        config: w1Config({ input: [4, 4, 1] }),
-        levels: [{ resolution: 4, epochs: 1 }],
-      }),
-    ).rejects.toThrow(/input \[4, 4, 1\] must be the training images' shape \[8, 8, 1\]/);
-    disposeDataset(train);
+    expect(() =>
+      planMultilevel({ config, levels: [{ resolution: 8, steps: 3, epochs: 1 }] }),
+    ).toThrow(/levels\[0\]\.steps: 3 is not 2·2\^k for ODE layer 'ode_1'/);
+    expect(() => planMultilevel({ config, levels: [] })).toThrow(/non-empty list/);
   });
 });
 

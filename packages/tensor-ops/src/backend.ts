@@ -62,7 +62,15 @@ export interface BackendInfo {
   readonly notes: readonly string[];
 }
 
-const BACKEND_REQUESTS = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
+/**
+ * The names {@link initBackend} accepts for `backend`, in the order the documentation lists them.
+ *
+ * @example
+ * ```ts
+ * BACKEND_REQUESTS.includes('wasm'); // true
+ * ```
+ */
+export const BACKEND_REQUESTS = Object.freeze(['auto', 'wasm', 'cpu', 'tensorflow'] as const);
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
 let current: BackendInfo | null = null;

@@ -11,6 +11,8 @@
  * - `E_DATA`: a data file is missing, truncated or malformed.
  * - `E_CONFIG`: a configuration file or object is invalid.
  * - `E_STATE`: an object was used in a state that does not allow the call (e.g. after dispose).
+ * - `E_FILE`: a file or folder cannot be written or created (permissions, a full disk, a read-only
+ *   file system, a file where a folder should be).
  */
 export type RungeErrorCode =
   | 'E_SHAPE'
@@ -22,7 +24,8 @@ export type RungeErrorCode =
   | 'E_NUMERIC'
   | 'E_DATA'
   | 'E_CONFIG'
-  | 'E_STATE';
+  | 'E_STATE'
+  | 'E_FILE';
 
 /**
  * Base class of every error Runge throws on purpose. The message says what was wrong, what was
@@ -200,5 +203,58 @@ export class StateError extends RungeError {
   /** @param message - The state and what to do instead. */
   constructor(message: string, options?: { cause?: unknown }) {
     super('E_STATE', message, options);
+  }
+}
+
+/** What the system's error codes mean for someone writing files, and what to do. */
+const FILE_ERRORS: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device; free some space or write elsewhere',
+  EDQUOT: 'the disk quota is exhausted; free some space or write elsewhere',
+  EACCES: 'permission denied; choose a folder you can write to, or change its permissions',
+  EPERM: 'operation not permitted; choose a folder you can write to, or change its permissions',
+  EROFS: 'the file system is read-only; choose a folder on a writable one',
+  ENOTDIR: 'a part of the path is a file, not a folder; choose another path',
+  EEXIST: 'a file with that name is in the way; remove it or choose another path',
+  EISDIR: 'a folder is where the file should go; remove it or choose another path',
+  ENOENT: 'a folder on the path does not exist and cannot be created; check the path',
+  EMFILE: 'too many open files; close other programs or raise the limit',
+};
+
+/**
+ * A file or folder cannot be written or created. The message names the path, says what the
+ * system reported in plain words, and what to do; `cause` holds the system error.
+ *
+ * @example
+ * ```ts
+ * throw FileError.from(error, 'runs/w1/checkpoint.ckpt', 'cannot write');
+ * ```
+ */
+export class FileError extends RungeError {
+  /** The system's error code (`ENOSPC`, `EACCES`, …), when there was one. */
+  readonly systemCode: string | undefined;
+
+  /** @param message - Names the path, what failed and what to do. */
+  constructor(message: string, options?: { cause?: unknown; systemCode?: string }) {
+    super('E_FILE', message, options);
+    this.systemCode = options?.systemCode;
+  }
+
+  /**
+   * Wraps a system error (from `fs`) as a FileError that names the path and what to do.
+   *
+   * @param error - The caught error.
+   * @param path - The file or folder concerned.
+   * @param action - What was attempted, e.g. `'cannot write'`, `'cannot create the folder'`.
+   * @returns The error to throw (a FileError given is returned unchanged).
+   */
+  static from(error: unknown, path: string, action: string): FileError {
+    if (error instanceof FileError) return error;
+    const code = (error as { code?: string }).code;
+    const meaning =
+      (code && FILE_ERRORS[code]) ?? (error instanceof Error ? error.message : String(error));
+    return new FileError(`${action} ${path}: ${meaning}${code ? ` (${code})` : ''}`, {
+      cause: error,
+      ...(code ? { systemCode: code } : {}),
+    });
   }
 }

@@ -2,6 +2,7 @@
 
 export { antisymmetricConvKernel, antisymmetricDense } from './antisymmetric.js';
 export {
+  BACKEND_REQUESTS,
   type BackendInfo,
   type BackendKind,
   type BackendRequest,
@@ -22,6 +23,7 @@ export {
   ConfigError,
   DataError,
   DTypeError,
+  FileError,
   GradientsError,
   NumericalError,
   RungeError,

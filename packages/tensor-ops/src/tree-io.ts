@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DataError, StateError, ValueError } from './errors.js';
+import { DataError, FileError, StateError, ValueError } from './errors.js';
 import type { TensorTree } from './tree.js';
 import { isTensor } from './validate.js';
 
@@ -242,6 +242,8 @@ function nodeFs(caller: string): { fs: Fs; path: typeof import('node:path') } {
  * @param content - Trees and metadata.
  * @returns The number of bytes written.
  * @throws {@link StateError} outside Node (no file system; use {@link encodeTrees} there).
+ * @throws {@link FileError} naming the file when it cannot be written (a full disk, permissions);
+ *   no temporary file is left behind.
  * @example
  * ```ts
  * await saveTrees('runs/mnist/checkpoint.ckpt', { trees: { params }, meta: { epoch } });
@@ -250,20 +252,25 @@ function nodeFs(caller: string): { fs: Fs; path: typeof import('node:path') } {
 export async function saveTrees(file: string, content: TreeArchive): Promise<number> {
   const bytes = encodeTrees(content);
   const { fs, path } = nodeFs('saveTrees');
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const handle = await fs.open(temp, 'w');
   try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    await fs.mkdir(path.dirname(file), { recursive: true });
+  } catch (e) {
+    throw FileError.from(e, path.dirname(file), 'cannot create the folder');
   }
+  const temp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
+    const handle = await fs.open(temp, 'w');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await fs.rename(temp, file);
   } catch (e) {
-    await fs.rm(temp, { force: true });
-    throw e;
+    // Leave no partial file behind (on a full disk it would keep the disk full).
+    await fs.rm(temp, { force: true }).catch(() => {});
+    throw FileError.from(e, file, 'cannot write');
   }
   return bytes.length;
 }

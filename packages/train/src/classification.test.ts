@@ -1,8 +1,9 @@
+import type { ApplyFn } from '@runge/architectures';
 import { Rng, type TensorTree, treeDispose } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { adam } from './adam.js';
-import { type ApplyFn, classification, evaluateClassifier } from './classification.js';
+import { classification, evaluateClassifier } from './classification.js';
 import { fit } from './fit.js';
 import { tensorSource } from './tensor-source.js';
 

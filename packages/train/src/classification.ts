@@ -1,3 +1,5 @@
+// Supervised classification for fit: the problem (softmax cross-entropy, accuracy) and the evaluation of a trained classifier.
+import { type ApplyFn, applyForward } from '@runge/architectures';
 import { softmaxCrossEntropy } from '@runge/losses';
 import { assertNumber, Rng, type TensorTree } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
@@ -6,23 +8,6 @@ import type { DataSource, LossContext, TrainingProblem } from './problem.js';
 import type { Schedule, ScheduleConfig } from './schedule.js';
 import { sgd } from './sgd.js';
 import type { Batch } from './tensor-source.js';
-
-/** What a model's forward pass receives besides its parameters and input. */
-export interface ApplyContext {
-  /** Training mode (dropout on, batch norm uses batch statistics). */
-  readonly training: boolean;
-  /** Generator for stochastic layers. */
-  readonly rng: Rng;
-  /** Non-trainable state (batch-norm running statistics); `{}` when the model has none. */
-  readonly state: TensorTree;
-}
-
-/** A model's forward pass: logits, and optionally its new non-trainable state. */
-export type ApplyFn<P extends TensorTree = TensorTree> = (
-  params: P,
-  x: tf.Tensor,
-  ctx: ApplyContext,
-) => tf.Tensor | { readonly y: tf.Tensor; readonly state?: TensorTree };
 
 /** Options of {@link classification}. */
 export interface ClassificationOptions<P extends TensorTree> {
@@ -51,18 +36,6 @@ export interface ClassificationOptions<P extends TensorTree> {
    * and resume exactly.
    */
   readonly augment?: (x: tf.Tensor, rng: Rng) => tf.Tensor;
-}
-
-function forward<P extends TensorTree>(
-  apply: ApplyFn<P>,
-  params: P,
-  x: tf.Tensor,
-  ctx: ApplyContext,
-): { y: tf.Tensor; state?: TensorTree } {
-  const out = apply(params, x, ctx);
-  return 'y' in out && !('dataId' in out)
-    ? (out as { y: tf.Tensor; state?: TensorTree })
-    : { y: out as tf.Tensor };
 }
 
 /** Class indices of labels given as integers `[b]` or one-hot/probabilities `[b, k]`. */
@@ -131,7 +104,7 @@ export function evaluateClassifier<P extends TensorTree>(
     try {
       let numClasses = 0;
       const [summary, predicted, truth] = tf.tidy(() => {
-        const { y } = forward(apply, params, batch.x, { training: false, rng, state });
+        const { y } = applyForward(apply, params, batch.x, { training: false, rng, state });
         numClasses = y.shape[y.rank - 1] ?? 0;
         const loss = lossFn(y, batch.y);
         return [
@@ -199,7 +172,7 @@ export function classification<P extends TensorTree>(
         ...(options.weightDecay !== undefined ? { weightDecay: options.weightDecay } : {}),
         loss: (params, state, batch, ctx: LossContext) => {
           const x = options.augment ? options.augment(batch.x, ctx.rng.split()) : batch.x;
-          const { y, state: next } = forward(options.apply, params.model as P, x, {
+          const { y, state: next } = applyForward(options.apply, params.model as P, x, {
             training: true,
             rng: ctx.rng,
             state,

@@ -1,17 +1,23 @@
 // Public API of @runge/train.
 export { type AdamOptions, adam } from './adam.js';
 export {
-  type ApplyContext,
-  type ApplyFn,
   type ClassificationOptions,
   type ClassifierEvaluation,
   classification,
   evaluateClassifier,
 } from './classification.js';
 export { clipByGlobalNorm } from './clip.js';
+export type { EarlyState } from './early-stopping.js';
 export type { EpochRecord, Metrics, StopReason, TrainEvent } from './events.js';
-export { type EarlyStoppingOptions, type FitOptions, type FitResult, fit } from './fit.js';
+export { fit } from './fit.js';
+export {
+  checkpointVariables,
+  type FitCheckpointMeta,
+  type FitCheckpointTrees,
+} from './fit-checkpoint.js';
+export type { EarlyStoppingOptions, FitOptions, FitResult } from './fit-options.js';
 export type { Optimizer, OptimizerConfig, UpdateContext } from './optimizer.js';
+export { predict } from './predict.js';
 export type {
   DataSource,
   LossContext,
@@ -20,6 +26,120 @@ export type {
   Player,
   TrainingProblem,
 } from './problem.js';
-export { type Schedule, type ScheduleConfig, type ScheduleTime, schedule } from './schedule.js';
+export {
+  evaluateRegressor,
+  type RegressionOptions,
+  type RegressorEvaluation,
+  regression,
+} from './regression.js';
+export {
+  type CoarsenedRun,
+  type CoarsenRunOptions,
+  coarsenRun,
+} from './runs/coarsen-run.js';
+export {
+  type ConvergeBlock,
+  type ConvergeReport,
+  type ConvergeRunOptions,
+  convergeRun,
+} from './runs/converge-run.js';
+export { evaluateRun, RUN_SPLITS, type RunSplit } from './runs/evaluate-run.js';
+export { noCheckpointMessage, type OpenedRun, openRun } from './runs/open-run.js';
+export { lineChartSpec, type SeriesPoint } from './runs/plots/line-chart.js';
+export { renderSvg } from './runs/plots/render-svg.js';
+export { type HLambdaPoint, stabilitySpec } from './runs/plots/stability-chart.js';
+export { metricSeries, writeTrainingPlots } from './runs/plots/training-plots.js';
+export { augmentOf, shiftOf } from './runs/run-augment.js';
+export {
+  defaultThreads,
+  describeBackend,
+  initRunBackend,
+  machineCores,
+} from './runs/run-backend.js';
+export {
+  MODEL_PRESETS,
+  type ResolveRunConfigOptions,
+  type RunConfig,
+  type RunConfigInput,
+  resolveRunConfig,
+  runConfigSchema,
+} from './runs/run-config.js';
+export { loadRunConfig, readConfigFile } from './runs/run-config-file.js';
+export {
+  describeData,
+  loadRunData,
+  type RunData,
+  resolutionsOf,
+  type TargetKind,
+} from './runs/run-data.js';
+export { DATA_SOURCES, type DataSourceName } from './runs/run-data-sources.js';
+export {
+  appendJsonLine,
+  checkOutputFolder,
+  cleanTempFiles,
+  lockRun,
+  newRunDir,
+  openRunDir,
+  RunDirError,
+  type RunPaths,
+  readJson,
+  readJsonLines,
+  runPaths,
+  writeFileAtomic,
+  writeJson,
+  writeJsonLines,
+} from './runs/run-dir.js';
+export type { RunEpochRecord, RunEvent } from './runs/run-events.js';
+export { scheduleLevels } from './runs/run-levels.js';
+export {
+  buildRunModel,
+  describeModel,
+  type ModelShapes,
+  modelConfigFor,
+} from './runs/run-model.js';
+export {
+  OPTIMIZER_NAMES,
+  type OptimizerName,
+  optimizerOf,
+  scheduleOf,
+} from './runs/run-optimizer.js';
+export {
+  checkpointLevel,
+  type RunCheckpointConfig,
+  type TrainLevelsOptions,
+  type TrainLevelsResult,
+  trainLevels,
+} from './runs/run-pipeline.js';
+export type { LevelSummary, RunSummary } from './runs/run-summary.js';
+export {
+  type ResumeRunOptions,
+  type RunResult,
+  type RunTrainingOptions,
+  readRunConfig,
+  resumeRun,
+  runTraining,
+} from './runs/run-training.js';
+export {
+  type StabilityReport,
+  type StabilityRunOptions,
+  stabilityNotes,
+  stabilityRun,
+} from './runs/stability-run.js';
+export { RUN_TASKS, taskOf } from './runs/tasks/registry.js';
+export {
+  evaluationRecord,
+  type RunTask,
+  type TaskCheckContext,
+  type TaskEvaluation,
+  type TaskProblemContext,
+} from './runs/tasks/run-task.js';
+export { TASK_NAMES, type TaskName } from './runs/tasks/task-names.js';
+export {
+  SCHEDULE_TYPES,
+  type Schedule,
+  type ScheduleConfig,
+  type ScheduleTime,
+  schedule,
+} from './schedule.js';
 export { type SgdOptions, sgd } from './sgd.js';
 export { type Batch, tensorSource } from './tensor-source.js';

@@ -37,7 +37,15 @@ export interface ScheduleTime {
 /** A learning-rate schedule: time → learning rate. */
 export type Schedule = (time: ScheduleTime) => number;
 
-const TYPES = ['constant', 'step', 'exponential', 'cosine'] as const;
+/**
+ * The names of the schedule types of {@link ScheduleConfig}.
+ *
+ * @example
+ * ```ts
+ * SCHEDULE_TYPES.includes('cosine'); // true
+ * ```
+ */
+export const SCHEDULE_TYPES = Object.freeze(['constant', 'step', 'exponential', 'cosine'] as const);
 
 /**
  * Builds a schedule from its JSON form, validating every field.
@@ -61,7 +69,7 @@ export function schedule(config: ScheduleConfig | number): Schedule {
       throw new ConfigError(`schedule: ${(e as Error).message}`, { cause: e });
     }
   };
-  const type = check(() => assertOneOf(config?.type, TYPES, 'type'));
+  const type = check(() => assertOneOf(config?.type, SCHEDULE_TYPES, 'type'));
   const lr = check(() => assertNumber(config.lr, 'lr', { min: 0 }));
   const at = (t: ScheduleTime): number => t.epoch + t.batch / Math.max(1, t.batchesPerEpoch);
   switch (type) {

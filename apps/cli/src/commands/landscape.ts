@@ -1,11 +1,10 @@
+// `runge landscape`: the circulant tanh example of the stability guide, its training objective over θ for few and many Euler steps, as heat maps.
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type CirculantLandscape, circulantLandscape } from '@runge/integrators';
+import { initRunBackend, renderSvg, writeFileAtomic, writeJson } from '@runge/train';
 import type { TopLevelSpec } from 'vega-lite';
 import { type CommandIo, json, line } from '../output.js';
-import { renderSvg } from '../plots.js';
-import { initRunBackend } from '../run-backend.js';
-import { writeFileAtomic, writeJson } from '../run-dir.js';
 
 /** Options of `runge landscape`. */
 export interface LandscapeOptions {
@@ -19,35 +18,6 @@ export interface LandscapeOptions {
   readonly out?: string;
   /** TF.js backend; default `auto`. */
   readonly backend?: string;
-}
-
-/**
- * Roughness of a landscape: the mean of `|Δ²f|` over the grid (second differences along both
- * axes) divided by the range `max f − min f`. A smooth bowl sampled finely gives a value near 0;
- * ridges, kinks and oscillation give larger values.
- */
-export function roughness(values: readonly (readonly number[])[]): number {
-  const flat = values.flat();
-  const span = Math.max(...flat) - Math.min(...flat);
-  if (!(span > 0)) return 0;
-  let sum = 0;
-  let count = 0;
-  const rows = values.length;
-  const cols = values[0]?.length ?? 0;
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      const v = values[i]?.[j] as number;
-      if (i > 0 && i < rows - 1) {
-        sum += Math.abs((values[i - 1]?.[j] as number) - 2 * v + (values[i + 1]?.[j] as number));
-        count++;
-      }
-      if (j > 0 && j < cols - 1) {
-        sum += Math.abs((values[i]?.[j - 1] as number) - 2 * v + (values[i]?.[j + 1] as number));
-        count++;
-      }
-    }
-  }
-  return count > 0 ? sum / count / span : 0;
 }
 
 /** The Vega-Lite heat map of one landscape (log colour scale: the objective spans decades). */
@@ -96,7 +66,7 @@ function tickValues(axis: readonly number[]): number[] {
 }
 
 /**
- * `runge landscape`: the worked example of MATH.md §3. For the 3×3 circulant tanh network
+ * `runge landscape`: the worked example of the stability guide. For the 3×3 circulant tanh network
  * `Y_{j+1} = Y_j + (10/N) tanh(K(θ) Y_j)` it computes the objective `½‖Y_N(θ) − C‖²` over a
  * θ grid for each `N` (the target `C` is the `N = 200` solution at `θ = (1, 1)`), writes one heat
  * map per `N` and `landscape.json`, and prints the minimum, its location and the roughness of
@@ -113,40 +83,14 @@ export async function landscapeCommand(options: LandscapeOptions, io: CommandIo)
   const results = [];
   for (const N of steps) {
     const landscape = circulantLandscape({ N, grid: { theta1: [lo, hi, n], theta2: [lo, hi, n] } });
-    let best = { value: Number.POSITIVE_INFINITY, theta: [Number.NaN, Number.NaN] };
-    landscape.values.forEach((row, i) => {
-      row.forEach((v, j) => {
-        if (v < best.value) {
-          best = {
-            value: v,
-            theta: [landscape.theta1[i] as number, landscape.theta2[j] as number],
-          };
-        }
-      });
-    });
-    const rough = roughness(landscape.values);
     const file = join(out, `landscape-N${N}.svg`);
     await writeFileAtomic(file, await renderSvg(landscapeSpec(landscape)));
-    results.push({
-      ...landscape,
-      h: 10 / N,
-      minimum: best.value,
-      argmin: best.theta,
-      roughness: rough,
-      svg: file,
-    });
-    json(io, {
-      event: 'landscape',
-      N,
-      h: 10 / N,
-      minimum: best.value,
-      argmin: best.theta,
-      roughness: rough,
-      svg: file,
-    });
+    results.push({ ...landscape, svg: file });
+    const { minimum, argmin, roughness, h } = landscape;
+    json(io, { event: 'landscape', N, h, minimum, argmin, roughness, svg: file });
     line(
       io,
-      `N = ${N} (h = ${(10 / N).toPrecision(3)}): minimum ${best.value.toExponential(3)} at θ = (${best.theta.map((t) => t.toFixed(2)).join(', ')}), roughness ${rough.toExponential(3)}; wrote ${file}`,
+      `N = ${N} (h = ${h.toPrecision(3)}): minimum ${minimum.toExponential(3)} at θ = (${argmin.map((t) => t.toFixed(2)).join(', ')}), roughness ${roughness.toExponential(3)}; wrote ${file}`,
     );
   }
   await writeJson(join(out, 'landscape.json'), results);

@@ -1,23 +1,23 @@
-import { ConfigError } from '@runge/tensor-ops';
-import { openRunDir, writeJson } from '../run-dir.js';
-import { readRunConfig } from './run-config.js';
-import { type CommandIo, runTraining } from './train.js';
+// `runge resume`: continues a run from its checkpoint (or from its configuration when it has none yet).
+import { type RunConfig, resumeRun } from '@runge/train';
+import type { CommandIo } from '../output.js';
+import { runPrinter } from '../run-printer.js';
 
-/** `runge resume --run DIR [--epochs N]`: continues a run from its checkpoint. */
+/** `runge resume --run DIR [--epochs N]`: continues a run; returns the exit code. */
 export async function resumeCommand(
-  options: { run: string; epochs?: number; backend?: string },
+  options: { run: string; epochs?: number; backend?: RunConfig['backend'] },
   io: CommandIo,
 ): Promise<number> {
-  const paths = await openRunDir(options.run);
-  let config = await readRunConfig(paths, options.backend);
-  if (options.epochs !== undefined) {
-    if (options.epochs < config.train.epochs) {
-      throw new ConfigError(
-        `--epochs ${options.epochs} is below the run's ${config.train.epochs} epochs; give a larger total`,
-      );
-    }
-    config = { ...config, train: { ...config.train, epochs: options.epochs } };
-    await writeJson(paths.config, config);
+  const printer = runPrinter(io);
+  try {
+    const result = await resumeRun(options.run, {
+      ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
+      ...(options.backend ? { backend: options.backend } : {}),
+      onEvent: printer.onEvent,
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+    return result.summary.reason === 'interrupted' ? 130 : 0;
+  } finally {
+    printer.stop();
   }
-  return runTraining(config, paths, io, { resume: true });
 }

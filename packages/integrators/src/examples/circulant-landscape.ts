@@ -31,6 +31,50 @@ export interface CirculantLandscape {
   readonly values: number[][];
   /** The number of steps used. */
   readonly N: number;
+  /** The step `h = 10/N`. */
+  readonly h: number;
+  /** The smallest value on the grid. */
+  readonly minimum: number;
+  /** Where it lies, `[θ1, θ2]`. */
+  readonly argmin: readonly [number, number];
+  /** How rough the landscape is: see {@link landscapeRoughness}. */
+  readonly roughness: number;
+}
+
+/**
+ * Roughness of a landscape sampled on a grid: the mean of `|Δ²f|` (second differences along both
+ * axes) divided by the range `max f − min f`. A smooth bowl sampled finely gives a value near 0;
+ * ridges, kinks and oscillation give larger values.
+ *
+ * @param values - `values[i][j]` on the grid.
+ * @returns The roughness (0 for a constant landscape).
+ * @example
+ * ```ts
+ * landscapeRoughness([[0, 1, 4], [1, 2, 5], [4, 5, 8]]); // a quadratic bowl: small
+ * ```
+ */
+export function landscapeRoughness(values: readonly (readonly number[])[]): number {
+  const flat = values.flat();
+  const span = Math.max(...flat) - Math.min(...flat);
+  if (!(span > 0)) return 0;
+  let sum = 0;
+  let count = 0;
+  const rows = values.length;
+  const cols = values[0]?.length ?? 0;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const v = values[i]?.[j] as number;
+      if (i > 0 && i < rows - 1) {
+        sum += Math.abs((values[i - 1]?.[j] as number) - 2 * v + (values[i + 1]?.[j] as number));
+        count++;
+      }
+      if (j > 0 && j < cols - 1) {
+        sum += Math.abs((values[i]?.[j - 1] as number) - 2 * v + (values[i]?.[j + 1] as number));
+        count++;
+      }
+    }
+  }
+  return count > 0 ? sum / count / span : 0;
 }
 
 function axis(a: GridAxis, name: string): number[] {
@@ -126,5 +170,19 @@ export function circulantLandscape(options: CirculantLandscapeOptions): Circulan
   const flat = objective.dataSync();
   objective.dispose();
   const values = theta1.map((_, i) => theta2.map((__, j) => flat[i * theta2.length + j] as number));
-  return { theta1, theta2, values, N };
+  let at = 0;
+  for (let k = 1; k < flat.length; k++) if ((flat[k] as number) < (flat[at] as number)) at = k;
+  return {
+    theta1,
+    theta2,
+    values,
+    N,
+    h: 10 / N,
+    minimum: flat[at] as number,
+    argmin: [
+      theta1[Math.floor(at / theta2.length)] as number,
+      theta2[at % theta2.length] as number,
+    ],
+    roughness: landscapeRoughness(values),
+  };
 }

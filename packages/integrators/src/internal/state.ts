@@ -1,4 +1,11 @@
-import { DTypeError, formatShape, ShapeError } from '@runge/tensor-ops';
+import {
+  DTypeError,
+  formatShape,
+  RungeError,
+  ShapeError,
+  type TensorTree,
+  treeFlatten,
+} from '@runge/tensor-ops';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Leaves } from './leaves.js';
 
@@ -64,4 +71,28 @@ export function partitionOf(paths: readonly string[]): Partition {
     else pIdx.push(i);
   });
   return { qIdx, pIdx };
+}
+
+function describeTree(leaves: Leaves): string {
+  return leaves.length === 1
+    ? formatShape((leaves[0] as tf.Tensor).shape)
+    : `{${leaves.map((l) => formatShape(l.shape)).join(', ')}}`;
+}
+
+/**
+ * Calls a right-hand side and turns a failure inside TF.js (a matMul or reshape that does not fit,
+ * because the state or the parameters have the wrong shape) into a {@link ShapeError} that names
+ * the arguments and their shapes; Runge's own errors pass through unchanged.
+ */
+export function callRhs(name: string, y: Leaves, params: TensorTree, fn: () => Leaves): Leaves {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof RungeError) throw error;
+    const paramLeaves = treeFlatten(params).leaves;
+    throw new ShapeError(
+      `${name} failed on the state of shape ${describeTree(y)}${paramLeaves.length > 0 ? ` with parameters of shapes ${describeTree(paramLeaves)}` : ''} (${(error as Error).message}); check that y0 has the shape ${name} expects (rank and width) and that params/controls have the shapes ${name} uses`,
+      { cause: error },
+    );
+  }
 }

@@ -1,10 +1,19 @@
+// Models of @runge/architectures trained by fit: stable blocks learn the spirals.
+
+import {
+  type ApplyFn,
+  buildModel,
+  type ModelConfig,
+  type ModelParams,
+  toyConfig,
+} from '@runge/architectures';
 import { disposeDataset, spirals } from '@runge/datasets';
 import { Rng, type TensorTree, treeDispose } from '@runge/tensor-ops';
-import { adam, classification, evaluateClassifier, fit, tensorSource } from '@runge/train';
-import { describe, expect, it } from 'vitest';
-import type { ModelConfig } from './layer-config.js';
-import { buildModel, type ModelParams } from './model.js';
-import { toyConfig } from './presets.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { adam } from './adam.js';
+import { classification, evaluateClassifier } from './classification.js';
+import { fit } from './fit.js';
+import { tensorSource } from './tensor-source.js';
 
 /**
  * Trains a config on two interleaved spirals (300 points, 1.5 turns) with full-batch Adam and
@@ -59,5 +68,14 @@ describe('every block trains a small classifier on 2-D spirals', () => {
       layers: [{ type: 'dense', units: 2 }],
     });
     expect(accuracy).toBeLessThan(0.8);
+  });
+
+  it('a model of @runge/architectures is a forward pass for the trainer, with no cast', () => {
+    const model = buildModel(toyConfig());
+    expectTypeOf(model.apply).toMatchTypeOf<ApplyFn<ModelParams>>();
+    const { params } = model.init(0);
+    const problem = classification({ apply: model.apply, params, optimizer: adam() });
+    expect(problem.players).toHaveLength(1);
+    treeDispose(params as TensorTree);
   });
 });

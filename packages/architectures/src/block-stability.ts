@@ -1,20 +1,23 @@
-import {
-  type Layer,
-  type Model,
-  type ModelParams,
-  type ModelState,
-  odeBlockSystem,
-} from '@runge/architectures';
-import { jacobianSpectrum } from '@runge/integrators';
-import { ConfigError, Rng, type TensorTree, treeDispose, treeFlatten } from '@runge/tensor-ops';
-import * as tf from '@tensorflow/tfjs-core';
+// The stability diagnostic of a model's ODE blocks: Jacobian spectra hλ at the states each block reaches, against its integrator's region.
 import {
   combineNumbers,
+  jacobianSpectrum,
   STABILITY_TOLERANCE,
   type StabilityNumbers,
   stabilityNumbers,
-  stepsAt,
-} from './stability-math.js';
+} from '@runge/integrators';
+import {
+  ConfigError,
+  Rng,
+  type TensorTree,
+  treeDispose,
+  treeFlatten,
+  ValueError,
+} from '@runge/tensor-ops';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Layer } from './layer.js';
+import type { Model, ModelParams, ModelState } from './model.js';
+import { odeBlockSystem } from './ode-block-system.js';
 
 /** The spectra of one step of a block: the points `hλ` of every example and their numbers. */
 export interface StepStability {
@@ -22,19 +25,26 @@ export interface StepStability {
   readonly step: number;
   /** Its start time `t_j = jh`. */
   readonly t: number;
+  /** What the step's `hλ` (all examples) say about stability. */
   readonly numbers: StabilityNumbers;
   /** The scaled eigenvalues `hλ`, with the example they belong to. */
   readonly hLambda: readonly {
+    /** Index of the example among the analysed inputs. */
     readonly sample: number;
+    /** `Re(hλ)`. */
     readonly re: number;
+    /** `Im(hλ)`. */
     readonly im: number;
   }[];
 }
 
 /** The stability analysis of one ODE block. */
 export interface BlockStability {
+  /** The block's layer name. */
   readonly block: string;
+  /** Its dynamics (see {@link ODE_DYNAMICS}). */
   readonly dynamics: string;
+  /** Its integrator. */
   readonly method: string;
   /** Steps `N`. */
   readonly N: number;
@@ -48,6 +58,7 @@ export interface BlockStability {
   readonly spectrum: 'exact' | 'arnoldi';
   /** Eigenvalues per example and step. */
   readonly eigenvalues: number;
+  /** The analysed steps, in order. */
   readonly steps: readonly StepStability[];
   /** Over all analysed steps. */
   readonly summary: StabilityNumbers;
@@ -148,7 +159,7 @@ function analyseBlock(
 }
 
 /**
- * The stability diagnostic of MATH.md §3 for every ODE block of a model: runs the layers in
+ * The stability diagnostic for every ODE block of a model: runs the layers in
  * inference mode up to each block on the inputs `x`, lets the block's own integrator produce
  * its states `Y_j`, and at the chosen steps computes the eigenvalues `λ` of the Jacobian
  * `∂f/∂Y` at `(t_j, Y_j, θ(t_j))` for each example (exactly for small states, else the
@@ -161,7 +172,12 @@ function analyseBlock(
  * @param x - Inputs `[examples, ...inputShape]`.
  * @param options - `stepsAt`, `eigenvalues`, `exactUpTo`, `tolerance`.
  * @returns One entry per ODE block, in model order.
- * @throws {@link ConfigError} when the model has no ODE block.
+ * @example
+ * ```ts
+ * const [block] = analyseStability(model, params, state, x, { stepsAt: 'first,last' });
+ * block.summary.maxGrowth; // max |R(hλ)| over the analysed steps and examples
+ * ```
+ * @throws {@link @runge/tensor-ops!ConfigError} when the model has no ODE block.
  * @throws {@link @runge/tensor-ops!ValueError} for a bad `stepsAt`.
  */
 export function analyseStability(
@@ -208,4 +224,42 @@ export function analyseStability(
     features.dispose();
   }
   return reports;
+}
+
+/**
+ * Parses a selection of steps (`runge stability --steps-at`): `all`, or a comma list of step indices `j` (0-based) and the words
+ * `first`, `middle` (`⌊N/2⌋`), `last` (`N − 1`), for a block of `N` steps. Indices are sorted
+ * and deduplicated. Without a value: every step when `N ≤ 16`, else first, middle and last.
+ *
+ * @param spec - The option's value, or `undefined`.
+ * @param steps - The block's `N`.
+ * @returns The step indices.
+ * @throws {@link @runge/tensor-ops!ValueError} for an unknown word or an index outside `0 … N − 1`.
+ * @example
+ * ```ts
+ * stepsAt('first,last', 8); // [0, 7]
+ * stepsAt(undefined, 40); // [0, 20, 39]
+ * ```
+ */
+export function stepsAt(spec: string | undefined, steps: number): number[] {
+  const all = Array.from({ length: steps }, (_, j) => j);
+  if (spec === undefined) return steps <= 16 ? all : stepsAt('first,middle,last', steps);
+  const out = new Set<number>();
+  for (const raw of spec.split(',')) {
+    const token = raw.trim();
+    if (token === 'all') for (const j of all) out.add(j);
+    else if (token === 'first') out.add(0);
+    else if (token === 'middle') out.add(Math.floor(steps / 2));
+    else if (token === 'last') out.add(steps - 1);
+    else {
+      const j = Number(token);
+      if (token === '' || !Number.isInteger(j) || j < 0 || j >= steps) {
+        throw new ValueError(
+          `selected step '${token}' is not a step of a block with ${steps} steps; give 'all', or a comma list of indices 0…${steps - 1} and 'first', 'middle', 'last'`,
+        );
+      }
+      out.add(j);
+    }
+  }
+  return [...out].sort((a, b) => a - b);
 }
