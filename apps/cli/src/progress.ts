@@ -63,6 +63,12 @@ export function createProgress(
       switch (e.type) {
         case 'start':
           epochs = e.epochs;
+          if (e.resumedAt && e.resumedAt.epoch >= e.epochs) {
+            write(
+              `the run has already trained all ${e.epochs} epochs: evaluating it (give runge resume --epochs N, with N > ${e.epochs}, to train further)`,
+            );
+            break;
+          }
           write(
             `training: ${e.examples} examples, ${e.batchesPerEpoch} batches per epoch, ${e.epochs} epochs` +
               (e.resumedAt
