@@ -50,8 +50,24 @@ export interface FitOptions<B> {
   readonly signal?: AbortSignal;
   /** Receives progress events. */
   readonly onEvent?: (event: TrainEvent) => void;
+  /**
+   * Called after every epoch (after validation, before the checkpoint) with the current
+   * parameters and state, which stay fit's: read them (to draw samples, write pictures), never
+   * dispose them. Training waits for a returned promise.
+   */
+  readonly onEpochEnd?: (epoch: EpochEnd) => void | Promise<void>;
   /** JSON stored in checkpoints as `config` (e.g. the resolved run configuration). */
   readonly config?: JsonValue;
+}
+
+/** What {@link FitOptions.onEpochEnd} receives. */
+export interface EpochEnd {
+  /** The epoch's record (also emitted as the `epoch-end` event). */
+  readonly record: EpochRecord;
+  /** The parameters after the epoch, by player key (owned by fit). */
+  readonly params: Readonly<Record<string, TensorTree>>;
+  /** The non-trainable state after the epoch (owned by fit). */
+  readonly state: TensorTree;
 }
 
 /** What {@link fit} returns. The caller owns `params` and `state`. */

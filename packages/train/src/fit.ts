@@ -278,6 +278,7 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
       const record = epochRecord(epoch);
       history.push(record);
       emit({ type: 'epoch-end', record });
+      await options.onEpochEnd?.({ record, params: vars.params, state: vars.state });
       let stopEarly = false;
       if (options.earlyStopping) {
         const verdict = judgeEpoch(options.earlyStopping, early, record);

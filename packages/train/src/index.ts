@@ -15,7 +15,7 @@ export {
   type FitCheckpointMeta,
   type FitCheckpointTrees,
 } from './fit-checkpoint.js';
-export type { EarlyStoppingOptions, FitOptions, FitResult } from './fit-options.js';
+export type { EarlyStoppingOptions, EpochEnd, FitOptions, FitResult } from './fit-options.js';
 export type { Optimizer, OptimizerConfig, UpdateContext } from './optimizer.js';
 export { predict } from './predict.js';
 export type {

@@ -3,6 +3,7 @@ import { buildModel, type ModelConfig, type ModelParams } from '@runge/architect
 import { createDataset, disposeDataset } from '@runge/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { resolveRunConfig } from '../run-config.js';
 import { RUN_TASKS, taskOf } from './registry.js';
 import { TASK_NAMES } from './task-names.js';
 
@@ -24,9 +25,9 @@ describe('run tasks', () => {
       name: 'three points',
     });
     const result = taskOf({ task: 'classification' }).evaluate(
-      built,
-      { params: { [name]: params.dense_0 } as ModelParams, state: {} },
+      { model: { model: built, params: { [name]: params.dense_0 } as ModelParams, state: {} } },
       data,
+      { config: resolveRunConfig({}) },
     );
     // losses log(1 + e^{−2}), log(1 + e^{−1}), log(1 + e^{2}); predictions 0, 1, 1
     const expected =
@@ -55,9 +56,9 @@ describe('run tasks', () => {
       name: 'three points',
     });
     const result = taskOf({ task: 'regression' }).evaluate(
-      built,
-      { params: params as unknown as ModelParams, state: {} },
+      { model: { model: built, params: params as unknown as ModelParams, state: {} } },
       data,
+      { config: resolveRunConfig({ task: 'regression', data: { source: 'peaks' } }) },
     );
     // errors (0, 0, 0, −1, −1, 0): SSE = 2 over 6 entries; SST per column: y₁ = 1, 3, 6 (mean 10/3)
     // gives 38/3, y₂ = 2, 5, 6 (mean 13/3) gives 26/3, in all 64/3
