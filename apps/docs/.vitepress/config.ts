@@ -14,6 +14,7 @@ export default defineConfig({
   description: 'Deep learning as numerical analysis of differential equations, in TypeScript.',
   srcDir: '../../docs',
   cleanUrls: true,
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   markdown: { math: true },
   themeConfig: {
     search: { provider: 'local' },
