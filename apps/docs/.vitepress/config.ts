@@ -14,11 +14,13 @@ export default defineConfig({
   description: 'Deep learning as numerical analysis of differential equations, in TypeScript.',
   srcDir: '../../docs',
   cleanUrls: true,
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   markdown: { math: true },
   themeConfig: {
     search: { provider: 'local' },
     nav: [
       { text: 'Guide', link: '/guide/getting-started' },
+      { text: 'Mathematics', link: '/math/' },
       { text: 'API', link: '/api/' },
     ],
     sidebar: {
@@ -31,6 +33,25 @@ export default defineConfig({
             { text: 'Stable architectures', link: '/guide/architectures' },
             { text: 'Multigrid: resolutions and depths', link: '/guide/multigrid' },
             { text: 'Stability of a trained network', link: '/guide/stability' },
+            { text: 'Benchmarks', link: '/guide/benchmarks' },
+          ],
+        },
+      ],
+      '/math/': [
+        {
+          text: 'Mathematics',
+          items: [
+            { text: 'Overview and notation', link: '/math/' },
+            { text: 'Networks as differential equations', link: '/math/odes' },
+            { text: 'Integrators and their gradients', link: '/math/integrators' },
+            { text: 'Stability', link: '/math/stability' },
+            { text: 'Convolutions as differential operators', link: '/math/convolutions' },
+            { text: 'Multigrid', link: '/math/multigrid' },
+            { text: 'Sequence models', link: '/math/sequences' },
+            { text: 'Generative models', link: '/math/generative' },
+            { text: 'Losses, regularisers and layers', link: '/math/losses' },
+            { text: 'Optimisation', link: '/math/optimisation' },
+            { text: 'Applications', link: '/math/applications' },
           ],
         },
       ],

@@ -27,11 +27,11 @@ const result = await fit({
   problem,
   train: tensorSource(train),
   validation: tensorSource(test),
-  epochs: 60,
+  epochs: 20,
   batchSize: 50,
   seed: 3,
   onEvent: (e) => {
-    if (e.type === 'epoch-end' && (e.record.epoch + 1) % 20 === 0) {
+    if (e.type === 'epoch-end' && (e.record.epoch + 1) % 5 === 0) {
       const v = e.record.validation;
       console.log(
         `epoch ${e.record.epoch + 1}: validation accuracy ${(100 * v.accuracy).toFixed(1)}%`,

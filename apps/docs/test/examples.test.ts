@@ -20,8 +20,17 @@ function runExample(name: string): Promise<{ code: number | null; out: string; e
   });
 }
 
+/**
+ * How long an example may run before the test gives up. Not a speed requirement: the spirals
+ * example needs about 15 s of CPU time, but `pnpm check` runs every package's tests at once on
+ * two cores, where its wall time can be many times that.
+ */
+const EXAMPLE_TIMEOUT_MS = 600_000;
+
 describe('the guides’ examples run as published', () => {
-  it('getting started: an antisymmetric ODE network learns the spirals, and keeps its accuracy with 4× the steps', async () => {
+  it('getting started: an antisymmetric ODE network learns the spirals, and keeps its accuracy with 4× the steps', {
+    timeout: EXAMPLE_TIMEOUT_MS,
+  }, async () => {
     const { code, out, err } = await runExample('spirals.mjs');
     expect(err).toBe('');
     expect(code).toBe(0);
