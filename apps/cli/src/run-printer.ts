@@ -95,6 +95,10 @@ export function runPrinter(io: CommandIo): { onEvent: (e: RunEvent) => void; sto
               'the run stopped before the full-resolution level; its checkpoint holds a coarser model (runge resume finishes it)',
             );
           }
+          for (const [name, value] of Object.entries(summary.report ?? {})) {
+            const text = typeof value === 'number' ? value.toPrecision(4) : JSON.stringify(value);
+            line(io, `${name}: ${text}`);
+          }
           line(
             io,
             `${summary.reason === 'interrupted' ? 'stopped' : 'done'} after ${formatDuration(summary.seconds)}${e.dir ? `; run written to ${e.dir}` : ''}`,

@@ -19,7 +19,7 @@ export interface AntisymmetricDynamicsOptions {
 }
 
 /**
- * Antisymmetric dynamics (Haber & Ruthotto 2017; Chang et al. 2019; MATH.md §1):
+ * Antisymmetric dynamics (Haber & Ruthotto 2017; Chang et al. 2019; docs: /math/odes#antisymmetric):
  * `f(t, Y, θ) = σ((K − Kᵀ − γI) Y + b)`, with `K: [d, d]` (dense) or `[k, k, c, c]` (`K − Kᵀ`
  * from `antisymmetricConvKernel`, the exact adjoint for stride 1 'same').
  *

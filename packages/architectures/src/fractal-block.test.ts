@@ -36,7 +36,7 @@ describe('FractalNet block', () => {
       [Unit],
       [Unit, Unit],
     ];
-    // MATH.md §1: f₂(y) = join(W₂ y + b₂, W_{1,2} σ(W_{1,1} y + b_{1,1}) + b_{1,2}) with the
+    // docs /math/odes#fractalnet: f₂(y) = join(W₂ y + b₂, W_{1,2} σ(W_{1,1} y + b_{1,1}) + b_{1,2}) with the
     // units' output activation and join = mean
     const expected = tf.tidy(() => tf.mul(0.5, tf.add(unit(u00, x), unit(u11, unit(u10, x)))));
     expect(y.shape).toEqual([3, ...input.slice(0, -1), 3]);

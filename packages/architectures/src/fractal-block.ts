@@ -13,7 +13,7 @@ import { applyK } from './internal/operator.js';
 import type { Layer, ParamInfo } from './layer.js';
 
 /**
- * A FractalNet block (Larsson et al. 2017; MATH.md §1) with `C` columns, built by the expansion
+ * A FractalNet block (Larsson et al. 2017; docs: /math/odes#fractalnet) with `C` columns, built by the expansion
  * rule `f₁(z) = conv(z)`, `f_{C+1}(z) = join(f_C(f_C(z)), conv(z))`, join = element-wise mean.
  * Each `conv` is a unit `u(z) = σ(K z + b)` (3×3 'same' convolution on feature maps, a dense
  * map on vectors). As in the paper's figure, nested joins that end at the same depth are one
@@ -23,7 +23,7 @@ import type { Layer, ParamInfo } from './layer.js';
  * `v_d = mean_{k : 2^{C−1−k} | d} u_{k, d/2^{C−1−k} − 1}(v_{d − 2^{C−1−k}})`, `v_0 = x`.
  *
  * For `C = 2`: `f₂(y) = ½ [σ(K_{0,0} y + b_{0,0}) + σ(K_{1,1} σ(K_{1,0} y + b_{1,0}) + b_{1,1})]`,
- * which is MATH.md's `(W₂ y + b₂) + (W_{1,2} σ(W_{1,1} y + b_{1,1}) + b_{1,2})` with each unit's
+ * which is the docs' `(W₂ y + b₂) + (W_{1,2} σ(W_{1,1} y + b_{1,1}) + b_{1,2})` with each unit's
  * output activation applied and the join's factor ½ (choose `activation: 'linear'` to drop the
  * outer σ — and with it every σ).
  *

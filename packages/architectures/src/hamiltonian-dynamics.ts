@@ -16,7 +16,7 @@ export interface FeaturePartitionedDynamics<P> {
 }
 
 /**
- * Hamiltonian (hyperbolic) dynamics of Haber & Ruthotto (MATH.md §1) as a partitioned system
+ * Hamiltonian (hyperbolic) dynamics of Haber & Ruthotto (docs: /math/odes#hamiltonian) as a partitioned system
  * with `q = Y` (the features) and `p = Z` (an auxiliary state started at `Z₀ = 0`):
  * `dp = −Kᵀ σ(K q + b)`, `dq = Kᵀ σ(K p + b)`. Leapfrog on it is the Verlet pair
  * `Z_{j+1/2} = Z_{j−1/2} − h Kᵀσ(K Y_j + b)`, `Y_{j+1} = Y_j + h Kᵀσ(K Z_{j+1/2} + b)`:

@@ -128,7 +128,7 @@ describe('config validation', () => {
 });
 
 describe('W1 preset', () => {
-  it('has exactly the parameters of BENCHMARK.md, counted by hand', () => {
+  it('has exactly the parameters of the W1 benchmark model, counted by hand', () => {
     const model = buildModel(w1Config());
     const opening = 1 * 16 * 9 + 16;
     const residual = 8 * (16 * 16 * 9 + 16);

@@ -15,7 +15,7 @@ import type { KernelWeights } from './resnet-dynamics.js';
 /**
  * An ODE block taken apart for diagnostics: its right-hand side `f(t, Y, θ)` as a plain
  * first-order system over the block's whole state, its time grid, its controls at any time, and
- * the states its own integrator reaches. The stability analysis of MATH.md §3 needs exactly
+ * the states its own integrator reaches. The stability analysis (docs: /math/stability#jacobians) needs exactly
  * these: the Jacobian `∂f/∂Y` at `(t_j, Y_j, θ(t_j))` scaled by the step `h`.
  */
 export interface OdeBlockSystem {
@@ -78,7 +78,7 @@ export interface OdeBlockSystem {
  * `t_j = jh`, `h = T/N`, the controls `θ(t)` on it, and the trajectory `Y_0, …, Y_N` of the
  * block's own integrator. With `jacobianSpectrum(system.f, t_j, Y_j, system.paramsAt(p, t_j))`
  * of `@runge/integrators` this gives the eigenvalues `λ` of `∂f/∂Y` along the block, and
- * `|R(hλ)| ≤ 1` says whether the block's steps are stable (MATH.md §3).
+ * `|R(hλ)| ≤ 1` says whether the block's steps are stable (docs: /math/stability#stability-function).
  *
  * @param layer - A layer of a built model whose `type` is `'ode'`.
  * @returns The block's system; it holds no tensors.

@@ -5,7 +5,7 @@ import { applyK, applyKT } from './internal/operator.js';
 import type { DynamicsOptions, FeatureDynamics, KernelWeights } from './resnet-dynamics.js';
 
 /**
- * Parabolic dynamics (Haber & Ruthotto 2017; MATH.md §1): `f(t, Y, θ) = −Kᵀ σ(K Y + b)`.
+ * Parabolic dynamics (Haber & Ruthotto 2017; docs: /math/odes#parabolic): `f(t, Y, θ) = −Kᵀ σ(K Y + b)`.
  * For feature maps `Kᵀ` is the transposed convolution with the same filter
  * (`convTranspose` of tensor-ops), so it is exactly the adjoint of `K` on the image size.
  *

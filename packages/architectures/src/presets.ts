@@ -17,7 +17,7 @@ export interface W1Options {
 }
 
 /**
- * The W1 reference model of BENCHMARK.md, the ODE-ResNet the CLI trains by default:
+ * The W1 reference model of the benchmarks (docs: /guide/benchmarks#w1), the ODE-ResNet the CLI trains by default:
  * opening conv 3×3 1→16 'same' + ReLU (`conv_0`); 8 forward-Euler residual steps with
  * `h = 1/8` and one weight set per step, `Y ← Y + h·relu(conv3×3_j(Y) + b_j)` (`ode_1`);
  * average pool 2×2 (28×28 → 14×14, `pool_2`); flatten (3136, `flatten_3`); dense 3136 → 10

@@ -34,7 +34,7 @@ export interface DynamicsOptions {
 }
 
 /**
- * ResNet dynamics with a single layer (MATH.md §1): `f(t, Y, θ) = σ(K Y + b)`, so one forward
+ * ResNet dynamics with a single layer (docs: /math/odes#resnet): `f(t, Y, θ) = σ(K Y + b)`, so one forward
  * Euler step `Y + h f(Y)` is a residual block. `K` must map the features to themselves
  * (`[d, d]` or `[k, k, c, c]`).
  *
@@ -55,7 +55,7 @@ export function resnetDynamics(options: DynamicsOptions = {}): FeatureDynamics<K
 }
 
 /**
- * ResNet dynamics with two layers (MATH.md §1): `f(t, Y, θ) = K₂ σ(K₁ Y + b₁) + b₂`, the
+ * ResNet dynamics with two layers (docs: /math/odes#resnet): `f(t, Y, θ) = K₂ σ(K₁ Y + b₁) + b₂`, the
  * residual function of the original ResNet block. `K₁` may widen the features to `m` (the
  * hidden width) and `K₂` maps them back.
  *

@@ -21,7 +21,7 @@ export interface GbmOptions {
 
 /**
  * Paths of geometric Brownian motion `dS = μ S dt + σ S dW`, sampled exactly on a grid of step
- * `Δ` (MATH.md §7): `S_{t+Δ} = S_t exp((μ − σ²/2)Δ + σ√Δ ε)`, `ε ~ N(0, 1)` independent. The
+ * `Δ` (docs: /math/generative#gbm): `S_{t+Δ} = S_t exp((μ − σ²/2)Δ + σ√Δ ε)`, `ε ~ N(0, 1)` independent. The
  * log-returns `log(S_{t+Δ}/S_t)` are therefore i.i.d. `N((μ − σ²/2)Δ, σ²Δ)`.
  *
  * The paths are accumulated in float64 (the log-price is summed, then exponentiated) and stored

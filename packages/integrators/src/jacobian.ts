@@ -181,7 +181,7 @@ function summarise(
 
 /**
  * Eigenvalues of the Jacobian `J = ∂f/∂y` of the dynamics at `(t, y, θ)` — the stability
- * diagnostic of MATH.md §3: `Re λ > 0` grows perturbations, `Re λ < 0` contracts them,
+ * diagnostic (docs: /math/stability#jacobians): `Re λ > 0` grows perturbations, `Re λ < 0` contracts them,
  * `Re λ = 0` keeps their energy, and a step `h` is stable when every `hλ` lies in the method's
  * stability region (see {@link maxStableStep}). `'exact'` builds `J` with `n` vector–Jacobian
  * products and eigen-decomposes it (ml-matrix); `'power'` (block power iteration with

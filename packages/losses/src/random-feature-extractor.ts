@@ -58,7 +58,7 @@ function averagePool2(x: tf.Tensor4D): tf.Tensor4D {
  * the result as feature map `φ_s`; between scales the maps are average-pooled 2×2. Filters are
  * drawn from `Rng` with He scaling, `K ~ N(0, 2/(9 C_in))`, so activations keep their
  * magnitude through the layers. Random filters carry texture statistics well enough for style
- * transfer (MATH.md §10), and nothing has to be downloaded. Built from `conv2d`, `relu`,
+ * transfer (docs: /math/applications#style-transfer), and nothing has to be downloaded. Built from `conv2d`, `relu`,
  * `slice`, `reshape` and `mean` only, whose second-order gradients TF.js computes correctly, so
  * it can sit inside a critic under {@link gradientPenalty}.
  *

@@ -81,7 +81,7 @@ function check(kernel: tf.Tensor4D, name: string): void {
 }
 
 /**
- * Galerkin coarsening `K_H = R K_h P` (MATH.md §5) of a 3×3 convolution kernel, with bilinear
+ * Galerkin coarsening `K_H = R K_h P` (docs: /math/multigrid#galerkin) of a 3×3 convolution kernel, with bilinear
  * prolongation `P` (stencil `[½, 1, ½] ⊗ [½, 1, ½]`, coarse point J on fine point 2J) and full
  * weighting `R = Pᵀ/4`. On the infinite grid the coarse operator of a 3×3 stencil is again a
  * 3×3 stencil, a fixed linear map (a 9×9 matrix) of the 9 fine entries, applied to every

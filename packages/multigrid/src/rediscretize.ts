@@ -15,7 +15,7 @@ export interface RediscretizeOptions {
 }
 
 /**
- * Rediscretisation of a 3×3 convolution kernel (MATH.md §5): write `K_h` in the
+ * Rediscretisation of a 3×3 convolution kernel (docs: /math/multigrid#rediscretisation): write `K_h` in the
  * differential-operator basis, `K_h = Σ_ab s_ab · S_a(h) ⊗ S_b(h)` with `S_0 = [0, 1, 0]`,
  * `S_1 = [−1, 0, 1]/(2h)`, `S_2 = [1, −2, 1]/h²`, keep the operator `Σ_ab s_ab ∂_y^a ∂_x^b`,
  * and discretise it again on mesh `H`: `K_H = Σ_ab s_ab · S_a(H) ⊗ S_b(H)`. Each coefficient's

@@ -127,7 +127,7 @@ function moveTensor(
 }
 
 /**
- * Moves a whole model to half or double its input resolution (MATH.md §5): the config is the
+ * Moves a whole model to half or double its input resolution (docs: /math/multigrid#classifier): the config is the
  * same with `input` changed to `[H', W', C]`, and each tensor moves by its role
  * (`describeParams` of @runge/architectures):
  * - convolution kernels (`'conv-kernel'`, and every slice of a `'conv-kernel-stack'`) by

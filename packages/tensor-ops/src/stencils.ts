@@ -64,7 +64,7 @@ export interface DifferentialBasisElement {
  * difference): `basis_ab = S_a ⊗ S_b` approximates `∂_y^a ∂_x^b` on a mesh of width `h`
  * (rows = y, columns = x, cross-correlation as in `tf.conv2d`). They span all 3×3 kernels, so
  * every 3×3 kernel is a unique combination `K = Σ_ab s_ab · basis_ab(h)`, a differential operator
- * `Σ_ab s_ab ∂_y^a ∂_x^b` of order up to 4 (MATH.md §4). Rediscretising on mesh `H` keeps the
+ * `Σ_ab s_ab ∂_y^a ∂_x^b` of order up to 4 (docs: /math/convolutions#basis). Rediscretising on mesh `H` keeps the
  * `s_ab` and takes `basis_ab(H)`: the weights of `basis_ab` scale like `h^-(a+b)`.
  *
  * @param h - The mesh width, > 0.

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Gradient clipping by global norm: `g ← τ g / ‖g‖` if `‖g‖ > τ`, else `g` unchanged, where
- * `‖g‖ = sqrt(Σ_leaves ‖g_leaf‖²)` over the whole tree (MATH.md §6).
+ * `‖g‖ = sqrt(Σ_leaves ‖g_leaf‖²)` over the whole tree (docs: /math/sequences#clipping).
  *
  * @param grads - The gradient tree.
  * @param maxNorm - The threshold τ > 0.

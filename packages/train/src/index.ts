@@ -46,6 +46,13 @@ export {
 export { evaluateRun, RUN_SPLITS, type RunSplit } from './runs/evaluate-run.js';
 export { noCheckpointMessage, type OpenedRun, openRun } from './runs/open-run.js';
 export { lineChartSpec, type SeriesPoint } from './runs/plots/line-chart.js';
+export {
+  encodePng,
+  type ImageGridOptions,
+  imageGrid,
+  readPng,
+  writePng,
+} from './runs/plots/png.js';
 export { renderSvg } from './runs/plots/render-svg.js';
 export { type HLambdaPoint, stabilitySpec } from './runs/plots/stability-chart.js';
 export { metricSeries, writeTrainingPlots } from './runs/plots/training-plots.js';

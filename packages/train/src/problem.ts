@@ -52,7 +52,7 @@ export interface Player<B = unknown> {
   readonly learningRate: number | Schedule | ScheduleConfig;
   /** Updates of this player per batch (e.g. 5 critic updates per generator update); default 1. */
   readonly repeat?: number;
-  /** Clip the gradient by this global norm before the update (MATH.md §6). */
+  /** Clip the gradient by this global norm before the update (docs: /math/sequences#clipping). */
   readonly clipNorm?: number;
   /** Decoupled weight decay: after the update `θ ← θ − η λ θ`. */
   readonly weightDecay?: number;

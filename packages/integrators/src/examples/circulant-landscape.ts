@@ -112,7 +112,7 @@ const dynamics = (_t: number, y: tf.Tensor, p: { K: tf.Tensor }): tf.Tensor =>
   tf.tanh(tf.matMul(p.K, y));
 
 /**
- * The worked example of MATH.md §3: the tanh network `Y_{j+1} = Y_j + (10/N) tanh(K(θ) Y_j)` (forward
+ * The worked example of the stability maths (docs: /math/stability#circulant-example): the tanh network `Y_{j+1} = Y_j + (10/N) tanh(K(θ) Y_j)` (forward
  * Euler for `Y' = tanh(K(θ) Y)` on `[0, 10]`) with the 3×3 circulant `K(θ)`, `Y_0 ~ N(0, 1)` of
  * shape `[3, samples]` (seeded), and the objective `½‖Y_N(θ) − C‖²_F` with `C` the `targetSteps`
  * solution at `targetTheta`. The whole θ grid is evaluated as one batched computation
