@@ -3,39 +3,14 @@ import { type ApplyFn, applyForward } from '@runge/architectures';
 import { softmaxCrossEntropy } from '@runge/losses';
 import { assertNumber, Rng, type TensorTree } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Optimizer } from './optimizer.js';
-import type { DataSource, LossContext, TrainingProblem } from './problem.js';
-import type { Schedule, ScheduleConfig } from './schedule.js';
-import { sgd } from './sgd.js';
+import type { DataSource, TrainingProblem } from './problem.js';
+import { type SupervisedOptions, supervised } from './supervised.js';
 import type { Batch } from './tensor-source.js';
 
 /** Options of {@link classification}. */
-export interface ClassificationOptions<P extends TensorTree> {
-  /** The model's forward pass returning logits `[batch, classes]`. */
-  readonly apply: ApplyFn<P>;
-  /** Initial parameters (owned by training once given). */
-  readonly params: P;
-  /** Initial non-trainable state. */
-  readonly state?: TensorTree;
-  /** Update rule; default plain SGD. */
-  readonly optimizer?: Optimizer;
-  /** Learning rate or schedule; default 0.05. */
-  readonly learningRate?: number | Schedule | ScheduleConfig;
-  /** Clip gradients by this global norm. */
-  readonly clipNorm?: number;
-  /** Decoupled weight decay λ. */
-  readonly weightDecay?: number;
+export interface ClassificationOptions<P extends TensorTree> extends SupervisedOptions<P> {
   /** Loss of logits and labels; default mean softmax cross-entropy. */
   readonly loss?: (logits: tf.Tensor, labels: tf.Tensor) => tf.Scalar;
-  /** Batch size used for evaluation; default 256. */
-  readonly evalBatchSize?: number;
-  /**
-   * Data augmentation of the training inputs, e.g. `(x, rng) => randomShift(x, 2, rng)` of
-   * @runge/datasets: applied to each training batch before the forward pass (never to
-   * validation or test data), with a generator split from the step's, so runs stay reproducible
-   * and resume exactly.
-   */
-  readonly augment?: (x: tf.Tensor, rng: Rng) => tf.Tensor;
 }
 
 /** Class indices of labels given as integers `[b]` or one-hot/probabilities `[b, k]`. */
@@ -160,43 +135,18 @@ export function classification<P extends TensorTree>(
     options.loss ??
     ((logits: tf.Tensor, labels: tf.Tensor) =>
       softmaxCrossEntropy(logits, labels, { checkLabels: false }));
-  return {
-    params: { model: options.params },
-    ...(options.state ? { state: options.state } : {}),
-    players: [
-      {
-        params: 'model',
-        optimizer: options.optimizer ?? sgd(),
-        learningRate: options.learningRate ?? 0.05,
-        ...(options.clipNorm !== undefined ? { clipNorm: options.clipNorm } : {}),
-        ...(options.weightDecay !== undefined ? { weightDecay: options.weightDecay } : {}),
-        loss: (params, state, batch, ctx: LossContext) => {
-          const x = options.augment ? options.augment(batch.x, ctx.rng.split()) : batch.x;
-          const { y, state: next } = applyForward(options.apply, params.model as P, x, {
-            training: true,
-            rng: ctx.rng,
-            state,
-          });
-          return {
-            loss: lossFn(y, batch.y),
-            metrics: { accuracy: accuracy(y, batch.y) },
-            ...(next ? { state: next } : {}),
-          };
-        },
-      },
-    ],
-    evaluate: (params, state, data) => {
-      const { loss, accuracy: acc } = evaluateClassifier(
-        options.apply,
-        params.model as P,
-        state,
-        data,
-        {
-          batchSize: options.evalBatchSize ?? 256,
-          loss: lossFn,
-        },
-      );
+  return supervised(options, {
+    learningRate: 0.05,
+    loss: (y, batch) => ({
+      loss: lossFn(y, batch.y),
+      metrics: { accuracy: accuracy(y, batch.y) },
+    }),
+    evaluate: (params, state, data, batchSize) => {
+      const { loss, accuracy: acc } = evaluateClassifier(options.apply, params, state, data, {
+        batchSize,
+        loss: lossFn,
+      });
       return { loss, accuracy: acc };
     },
-  };
+  });
 }

@@ -149,4 +149,9 @@ export {
   schedule,
 } from './schedule.js';
 export { type SgdOptions, sgd } from './sgd.js';
+export {
+  type SupervisedObjective,
+  type SupervisedOptions,
+  supervised,
+} from './supervised.js';
 export { type Batch, tensorSource } from './tensor-source.js';

@@ -3,33 +3,12 @@ import { type ApplyFn, applyForward } from '@runge/architectures';
 import { mse } from '@runge/losses';
 import { assertNumber, Rng, type TensorTree } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Optimizer } from './optimizer.js';
-import type { DataSource, LossContext, TrainingProblem } from './problem.js';
-import type { Schedule, ScheduleConfig } from './schedule.js';
-import { sgd } from './sgd.js';
+import type { DataSource, TrainingProblem } from './problem.js';
+import { type SupervisedOptions, supervised } from './supervised.js';
 import type { Batch } from './tensor-source.js';
 
 /** Options of {@link regression}. */
-export interface RegressionOptions<P extends TensorTree> {
-  /** The model's forward pass returning predictions `[batch, k]`, the targets' shape. */
-  readonly apply: ApplyFn<P>;
-  /** Initial parameters (owned by training once given). */
-  readonly params: P;
-  /** Initial non-trainable state. */
-  readonly state?: TensorTree;
-  /** Update rule; default plain SGD. */
-  readonly optimizer?: Optimizer;
-  /** Learning rate or schedule; default 0.01. */
-  readonly learningRate?: number | Schedule | ScheduleConfig;
-  /** Clip gradients by this global norm. */
-  readonly clipNorm?: number;
-  /** Decoupled weight decay λ. */
-  readonly weightDecay?: number;
-  /** Batch size used for evaluation; default 256. */
-  readonly evalBatchSize?: number;
-  /** Augmentation of the training inputs (never of validation or test data). */
-  readonly augment?: (x: tf.Tensor, rng: Rng) => tf.Tensor;
-}
+export type RegressionOptions<P extends TensorTree> = SupervisedOptions<P>;
 
 /** Result of {@link evaluateRegressor}. */
 export interface RegressorEvaluation {
@@ -116,37 +95,17 @@ export function evaluateRegressor<P extends TensorTree>(
 export function regression<P extends TensorTree>(
   options: RegressionOptions<P>,
 ): TrainingProblem<Batch> {
-  return {
-    params: { model: options.params },
-    ...(options.state ? { state: options.state } : {}),
-    players: [
-      {
-        params: 'model',
-        optimizer: options.optimizer ?? sgd(),
-        learningRate: options.learningRate ?? 0.01,
-        ...(options.clipNorm !== undefined ? { clipNorm: options.clipNorm } : {}),
-        ...(options.weightDecay !== undefined ? { weightDecay: options.weightDecay } : {}),
-        loss: (params, state, batch, ctx: LossContext) => {
-          const x = options.augment ? options.augment(batch.x, ctx.rng.split()) : batch.x;
-          const { y, state: next } = applyForward(options.apply, params.model as P, x, {
-            training: true,
-            rng: ctx.rng,
-            state,
-          });
-          const loss = mse(y, batch.y);
-          return {
-            loss,
-            metrics: { rmse: tf.sqrt(loss) as tf.Scalar },
-            ...(next ? { state: next } : {}),
-          };
-        },
-      },
-    ],
-    evaluate: (params, state, data) => {
-      const { loss, rmse, r2 } = evaluateRegressor(options.apply, params.model as P, state, data, {
-        batchSize: options.evalBatchSize ?? 256,
+  return supervised(options, {
+    learningRate: 0.01,
+    loss: (y, batch) => {
+      const loss = mse(y, batch.y);
+      return { loss, metrics: { rmse: tf.sqrt(loss) as tf.Scalar } };
+    },
+    evaluate: (params, state, data, batchSize) => {
+      const { loss, rmse, r2 } = evaluateRegressor(options.apply, params, state, data, {
+        batchSize,
       });
       return { loss, rmse, r2 };
     },
-  };
+  });
 }
