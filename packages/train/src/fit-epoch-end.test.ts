@@ -40,7 +40,9 @@ describe('fit onEpochEnd', () => {
       w -= eta * 35 * (w - 2);
       return w;
     });
-    seen.forEach((v, i) => expect(v).toBeCloseTo(expected[i] as number, 5));
+    seen.forEach((v, i) => {
+      expect(v).toBeCloseTo(expected[i] as number, 5);
+    });
     expect(order).toEqual(['start 0', 'end 0', 'start 1', 'end 1', 'start 2', 'end 2']);
     expect((result.params.model as { w: tf.Tensor }).w.dataSync()[0]).toBe(seen[2]);
     tf.dispose([x, y, (result.params.model as { w: tf.Tensor }).w]);

@@ -20,7 +20,7 @@ const median = (xs: number[]): number => {
   return s[Math.floor(s.length / 2)] as number;
 };
 
-describe('circulantLandscape (the stability guide's circulant example)', () => {
+describe("circulantLandscape (the stability guide's circulant example)", () => {
   const fine = circulantLandscape({ N: 200, grid, seed: 3 });
   const medium = circulantLandscape({ N: 100, grid, seed: 3 });
   const coarse = circulantLandscape({ N: 5, grid, seed: 3 });

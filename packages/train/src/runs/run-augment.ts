@@ -1,0 +1,51 @@
+// The augmentation of training images a run configuration asks for: random shifts, by a physical length at every level.
+import { randomShift } from '@runge/datasets';
+import { ConfigError, type Rng } from '@runge/tensor-ops';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { RunConfig } from './run-config.js';
+
+/**
+ * The shift of `data.shift` for inputs of rank `rank` (batch included): default 2 pixels for
+ * images, none for feature vectors.
+ *
+ * @throws {@link @runge/tensor-ops!ConfigError} when a shift is asked for feature vectors.
+ */
+export function shiftOf(config: RunConfig, rank: number): number {
+  const shift = config.data.shift;
+  if (rank !== 4) {
+    if (shift !== undefined && shift > 0) {
+      throw new ConfigError(
+        `data.shift applies to image data; '${config.data.source}' gives feature vectors. Remove data.shift`,
+      );
+    }
+    return 0;
+  }
+  return shift ?? 2;
+}
+
+/**
+ * The augmentation of training batches a run configuration asks for, if any: every image moved
+ * by random integer offsets in `{−s, …, s}` pixels along each axis (zero fill). With
+ * `fullHeight`, the shift is a physical length: images of height `H` (a coarser level of a
+ * multilevel run) move by up to `round(s · H / fullHeight)` pixels.
+ *
+ * @param config - The run configuration (`data.shift`).
+ * @param rank - Rank of the input batches (4 for images).
+ * @param fullHeight - The full-resolution height, for multilevel runs.
+ * @returns `(x, rng) => shifted x`, or `undefined` for no augmentation.
+ * @example
+ * ```ts
+ * const augment = augmentOf(config, 4); // random 2-pixel shifts of MNIST batches
+ * ```
+ */
+export function augmentOf(
+  config: RunConfig,
+  rank: number,
+  fullHeight?: number,
+): ((x: tf.Tensor, rng: Rng) => tf.Tensor) | undefined {
+  const shift = shiftOf(config, rank);
+  if (shift === 0) return undefined;
+  if (fullHeight === undefined) return (x, rng) => randomShift(x as tf.Tensor4D, shift, rng);
+  return (x, rng) =>
+    randomShift(x as tf.Tensor4D, Math.round((shift * (x.shape[1] as number)) / fullHeight), rng);
+}

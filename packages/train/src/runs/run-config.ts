@@ -1,0 +1,272 @@
+// The run configuration: every setting of a training run with its default, the names it accepts (imported from the packages that own them) and the rules between settings.
+import { checkMethod, defaultMethod, ODE_DYNAMICS } from '@runge/architectures';
+import { GRADIENT_MODES, METHOD_NAMES, resolveGradient } from '@runge/integrators';
+import { TRANSFER_METHODS } from '@runge/multigrid';
+import { BACKEND_REQUESTS, ConfigError } from '@runge/tensor-ops';
+import { z } from 'zod';
+import { SCHEDULE_TYPES } from '../schedule.js';
+import { DATA_SOURCES } from './run-data-sources.js';
+import { OPTIMIZER_NAMES } from './run-optimizer.js';
+import { taskOf } from './tasks/registry.js';
+import { TASK_NAMES } from './tasks/task-names.js';
+
+/** The blocks a preset model can have: an ODE block of one of the dynamics, or a FractalNet block. */
+const BLOCKS = [...ODE_DYNAMICS, 'fractal'] as const;
+
+/** The built-in models a run can start from. */
+export const MODEL_PRESETS = Object.freeze(['w1', 'toy'] as const);
+
+const gradientSchema = z.union([
+  z.enum(GRADIENT_MODES),
+  z.strictObject({ mode: z.enum(GRADIENT_MODES), every: z.int().min(1).optional() }),
+]);
+
+/**
+ * The run configuration of `runTraining` and `runge train`: what to learn from, which model, how
+ * to train. Every key has a default, so an empty configuration trains the W1 ODE-ResNet on the
+ * embedded MNIST digits. The resolved configuration is written to the run directory. Each leaf's
+ * description is the help text of its command-line flag.
+ */
+export const runConfigSchema = z.strictObject({
+  task: z.enum(TASK_NAMES).default('classification').describe('what is learned (the run task)'),
+  name: z
+    .string()
+    .regex(/^[\w.-]+$/, 'use letters, digits, dots, dashes and underscores')
+    .optional()
+    .describe('prefix of the run directory name'),
+  seed: z.int().min(0).default(1).describe('seed of initialisation, data order and every draw'),
+  backend: z.enum(BACKEND_REQUESTS).default('auto').describe('TF.js backend'),
+  threads: z
+    .int()
+    .min(1)
+    .max(8)
+    .optional()
+    .describe('compute threads (default: the machine cores, at most 8)'),
+  output: z.string().default('runs').describe('directory for run directories'),
+  data: z
+    .strictObject({
+      source: z.enum(DATA_SOURCES).default('mnist').describe('data set'),
+      path: z.string().optional().describe('directory of the data files (idx, cifar10)'),
+      validation: z
+        .number()
+        .min(0)
+        .max(0.9)
+        .default(0.1)
+        .describe('fraction of the training set held out for validation'),
+      limit: z.int().min(1).optional().describe('use only the first n training examples'),
+      testLimit: z.int().min(1).optional().describe('evaluate on only the first n test examples'),
+      resolution: z
+        .int()
+        .min(1)
+        .optional()
+        .describe('image height to train at (H or H/2^k: 28, 14 or 7 for MNIST)'),
+      shift: z
+        .int()
+        .min(0)
+        .optional()
+        .describe(
+          'augmentation: move training images by up to this many pixels (default 2 for images, 0 = off)',
+        ),
+      points: z.int().min(10).default(2000).describe('points of a synthetic set (train + test)'),
+      classes: z.int().min(2).default(3).describe('classes of a synthetic classification set'),
+    })
+    .prefault({}),
+  model: z
+    .strictObject({
+      preset: z
+        .enum(MODEL_PRESETS)
+        .default('w1')
+        .describe('model preset: w1 (images) or toy (feature vectors)'),
+      dynamics: z
+        .enum(BLOCKS)
+        .default('resnet')
+        .describe('the block: ODE dynamics, or fractal (a FractalNet block)'),
+      integrator: z
+        .enum(METHOD_NAMES)
+        .optional()
+        .describe('time stepping of the ODE block (default: leapfrog for hamiltonian, else euler)'),
+      steps: z.int().min(1).default(8).describe('time steps N of the ODE block'),
+      controls: z.int().min(1).optional().describe('weight sets M of the ODE block (default N)'),
+      channels: z
+        .int()
+        .min(1)
+        .default(16)
+        .describe('channels (images) or width (vectors) of the block'),
+      columns: z.int().min(1).max(8).optional().describe('columns of a fractal block (default 2)'),
+      gradient: gradientSchema
+        .default('backprop')
+        .describe('gradient through the ODE block (a mode, or { mode: checkpoint, every })'),
+      config: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe('a complete model configuration of @runge/architectures, replacing the preset'),
+    })
+    .prefault({}),
+  train: z
+    .strictObject({
+      epochs: z.int().min(1).default(12).describe('epochs'),
+      batchSize: z.int().min(1).default(64).describe('examples per batch'),
+      optimizer: z.enum(OPTIMIZER_NAMES).default('momentum').describe('optimiser'),
+      lr: z.number().positive().default(0.05).describe('peak learning rate'),
+      schedule: z.enum(SCHEDULE_TYPES).default('cosine').describe('learning-rate schedule'),
+      momentum: z.number().min(0).max(0.999).default(0.9).describe('momentum coefficient'),
+      clipNorm: z.number().positive().optional().describe('clip gradients by this global norm'),
+      weightDecay: z.number().min(0).default(0).describe('decoupled weight decay'),
+      earlyStopping: z
+        .strictObject({
+          metric: z.string().default('validation.accuracy'),
+          patience: z.int().min(1).default(3),
+          mode: z.enum(['min', 'max']).optional(),
+          minDelta: z.number().min(0).default(0),
+        })
+        .optional()
+        .describe('stop when a validation metric stops improving'),
+      checkpointEvery: z.int().min(1).default(1).describe('write a checkpoint every n epochs'),
+      multilevel: z
+        .int()
+        .min(1)
+        .optional()
+        .describe(
+          'train coarse to fine on this many levels (image pyramid; depth levels for feature vectors)',
+        ),
+      multilevelMethod: z
+        .enum(TRANSFER_METHODS as readonly ['naive', 'galerkin', 'rediscretize'])
+        .default('naive')
+        .describe('how kernels move between levels'),
+      multilevelDepth: z
+        .boolean()
+        .default(false)
+        .describe('multilevel training also refines the depth N/2^(L−1−ℓ) → N'),
+    })
+    .prefault({}),
+});
+
+/** A resolved run configuration (every default filled in). */
+export type RunConfig = z.infer<typeof runConfigSchema>;
+
+/** A configuration as written by a user: every key optional. */
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+
+function show(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return JSON.stringify(value);
+}
+
+/** The object schema inside optional/default/prefault wrappers, or whatever is left. */
+function unwrapped(schema: unknown): unknown {
+  let inner = schema;
+  while (
+    inner &&
+    typeof inner === 'object' &&
+    'unwrap' in inner &&
+    typeof inner.unwrap === 'function'
+  ) {
+    inner = (inner as { unwrap: () => unknown }).unwrap();
+  }
+  return inner;
+}
+
+function shapeAt(path: readonly string[]): Record<string, unknown> | null {
+  let schema: unknown = runConfigSchema;
+  for (const key of path) {
+    const shape = (unwrapped(schema) as { shape?: Record<string, unknown> }).shape;
+    if (!shape?.[key]) return null;
+    schema = shape[key];
+  }
+  return (unwrapped(schema) as { shape?: Record<string, unknown> }).shape ?? null;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, name: (path: string) => string): string {
+  const path = issue.path.length ? issue.path.join('.') : '(top level)';
+  if (issue.code === 'unrecognized_keys') {
+    const shape = shapeAt(issue.path.map(String));
+    const allowed = shape ? ` (allowed: ${Object.keys(shape).join(', ')})` : '';
+    return issue.keys
+      .map((k) => `${name(issue.path.length ? `${path}.${k}` : k)}: unknown key${allowed}`)
+      .join('\n');
+  }
+  if (issue.code === 'invalid_value') {
+    return `${name(path)}: ${show(issue.input)} is not allowed; expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  return `${name(path)}: ${issue.message}${issue.input !== undefined ? ` (got ${show(issue.input)})` : ''}`;
+}
+
+/** Options of {@link resolveRunConfig}. */
+export interface ResolveRunConfigOptions {
+  /** What the configuration came from, for messages (a file name, `'options'`); default `'configuration'`. */
+  readonly source?: string;
+  /** How to name a setting in messages (the CLI adds its flag: `--epochs (train.epochs)`); default the dotted path. */
+  readonly name?: (path: string) => string;
+}
+
+/**
+ * Validates a run configuration and fills in its defaults, then checks the rules between
+ * settings, each defined by the package that owns it: the integrator fits the dynamics
+ * (`checkMethod` of @runge/architectures; the default follows the dynamics, leapfrog for
+ * Hamiltonian blocks), the gradient mode fits the integrator (`resolveGradient` of
+ * @runge/integrators), multilevel levels fit the epochs, file data sources name their path, and
+ * the task accepts the data.
+ *
+ * @param input - The configuration as written (a parsed JSON/YAML object; `undefined` is `{}`).
+ * @param options - `source` and `name` for messages.
+ * @returns The resolved configuration.
+ * @throws {@link @runge/tensor-ops!ConfigError} listing every problem: the key, what is allowed, what was given.
+ * @example
+ * ```ts
+ * const config = resolveRunConfig({ model: { dynamics: 'hamiltonian' }, train: { epochs: 2 } });
+ * config.model.integrator; // undefined: the block uses leapfrog, the dynamics' default
+ * ```
+ */
+export function resolveRunConfig(input: unknown, options: ResolveRunConfigOptions = {}): RunConfig {
+  const source = options.source ?? 'configuration';
+  const name = options.name ?? ((path: string) => path);
+  if (
+    input !== undefined &&
+    (typeof input !== 'object' || input === null || Array.isArray(input))
+  ) {
+    throw new ConfigError(
+      `${source}: expected an object of settings (task, data, model, train, …), got ${input === null ? 'null (an empty file?)' : show(input)}`,
+    );
+  }
+  const result = runConfigSchema.safeParse(input ?? {}, { reportInput: true });
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => describeIssue(i, name)).join('\n  ');
+    throw new ConfigError(`${source} is invalid:\n  ${lines}`);
+  }
+  const config = result.data;
+  const fail = (message: string): never => {
+    throw new ConfigError(`${source}: ${message}`);
+  };
+  const m = config.model;
+  if (m.dynamics === 'fractal') {
+    for (const key of ['integrator', 'controls'] as const) {
+      if (m[key] !== undefined) {
+        fail(`${name(`model.${key}`)} applies to ODE blocks; a fractal block has no time steps`);
+      }
+    }
+  } else {
+    if (m.columns !== undefined) {
+      fail(`${name('model.columns')} applies to fractal blocks (model.dynamics 'fractal')`);
+    }
+    const method = m.integrator ?? defaultMethod(m.dynamics);
+    try {
+      checkMethod(m.dynamics, method, name('model.integrator'));
+      resolveGradient(m.gradient, method, name('model.gradient'));
+    } catch (e) {
+      fail((e as Error).message);
+    }
+  }
+  const levels = config.train.multilevel ?? 1;
+  if (levels > config.train.epochs) {
+    fail(
+      `${name('train.multilevel')} ${levels} needs at least ${levels} epochs (one per level), got ${name('train.epochs')} ${config.train.epochs}`,
+    );
+  }
+  if ((config.data.source === 'idx' || config.data.source === 'cifar10') && !config.data.path) {
+    fail(
+      `${name('data.source')} '${config.data.source}' needs ${name('data.path')} (the directory holding the files)`,
+    );
+  }
+  taskOf(config).check?.(config, { source, name });
+  return config;
+}

@@ -1,0 +1,31 @@
+// The registry of run tasks: one entry per name of TASK_NAMES.
+import type { RunConfig } from '../run-config.js';
+import { classificationTask } from './classification-task.js';
+import { regressionTask } from './regression-task.js';
+import type { RunTask } from './run-task.js';
+import type { TaskName } from './task-names.js';
+
+/**
+ * Every task a run configuration can name, by name.
+ *
+ * @example
+ * ```ts
+ * RUN_TASKS.classification.headline; // 'accuracy'
+ * ```
+ */
+export const RUN_TASKS: Readonly<Record<TaskName, RunTask>> = Object.freeze({
+  classification: classificationTask,
+  regression: regressionTask,
+});
+
+/**
+ * The task of a run configuration.
+ *
+ * @example
+ * ```ts
+ * taskOf({ task: 'regression' }).targets; // 'values'
+ * ```
+ */
+export function taskOf(config: Pick<RunConfig, 'task'>): RunTask {
+  return RUN_TASKS[config.task];
+}

@@ -1,0 +1,17 @@
+// The names of the run tasks, the one list that run configurations, the registry and the CLI share.
+
+/**
+ * The tasks a run configuration can name (`task`): what is learned from the data and how a
+ * trained model is judged.
+ * - `classification`: softmax cross-entropy on class labels; accuracy and the confusion matrix.
+ * - `regression`: mean squared error on real-valued targets; the test RMSE and R².
+ *
+ * @example
+ * ```ts
+ * TASK_NAMES.includes('classification'); // true
+ * ```
+ */
+export const TASK_NAMES = Object.freeze(['classification', 'regression'] as const);
+
+/** A name of {@link TASK_NAMES}. */
+export type TaskName = (typeof TASK_NAMES)[number];
