@@ -35,7 +35,7 @@ export interface EarlyStoppingOptions {
   readonly patience?: number;
   /** Smallest change that counts as an improvement; default 0. */
   readonly minDelta?: number;
-  /** Return (and checkpoint) the best parameters seen rather than the last; default false. */
+  /** Return (and checkpoint) the best parameters and state seen rather than the last; default false. */
   readonly restoreBest?: boolean;
 }
 
@@ -73,7 +73,7 @@ export interface FitOptions<B> {
 export interface FitResult {
   /** Final (or best, with `restoreBest`) parameters. */
   readonly params: Record<string, TensorTree>;
-  /** Final non-trainable state. */
+  /** Final (or best, with `restoreBest`) non-trainable state. */
   readonly state: TensorTree;
   /** One record per completed epoch (including epochs before a resume). */
   readonly history: readonly EpochRecord[];
@@ -262,6 +262,7 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
   let step = 0;
   let partial = { sums: {} as Record<string, number>, examples: 0, seconds: 0, batches: 0 };
   let resumedBest: Record<string, TensorTree> | null = null;
+  let resumedBestState: TensorTree | null = null;
 
   if (options.resume) {
     const meta = options.resume.meta as unknown as TrainMeta;
@@ -279,6 +280,7 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
       state: TensorTree;
       optimizer: TensorTree[];
       best?: Record<string, TensorTree>;
+      bestState?: TensorTree;
     };
     try {
       checkSameStructure('params', params, trees.params);
@@ -313,13 +315,17 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
     step = meta.step;
     partial = { ...meta.partial, sums: { ...meta.partial.sums } };
     resumedBest = trees.best ?? null;
+    resumedBestState = trees.bestState ?? null;
   }
 
   if (resumedBest && !options.earlyStopping?.restoreBest) {
     treeDispose(resumedBest);
     resumedBest = null;
+    if (resumedBestState) treeDispose(resumedBestState);
+    resumedBestState = null;
   }
   let bestParams: Record<string, TensorTree> | null = resumedBest;
+  let bestState: TensorTree | null = resumedBestState;
   const dropLast = options.dropLast ?? false;
   const batchesPerEpoch = dropLast
     ? Math.floor(train.size / batchSize)
@@ -360,6 +366,7 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
       state,
       optimizer: optStates,
       ...(bestParams ? { best: bestParams } : {}),
+      ...(bestState ? { bestState } : {}),
     };
     const bytes = await saveTrees(options.checkpoint.file, {
       trees,
@@ -566,6 +573,8 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
           if (options.earlyStopping?.restoreBest) {
             if (bestParams) treeDispose(bestParams);
             bestParams = treeClone(params);
+            if (bestState) treeDispose(bestState);
+            bestState = treeClone(state);
           }
         } else {
           early = { ...early, wait: early.wait + 1 };
@@ -598,6 +607,7 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
     treeDispose(state);
     treeDispose(optStates);
     if (bestParams) treeDispose(bestParams);
+    if (bestState) treeDispose(bestState);
     throw e;
   }
   treeDispose(optStates);
@@ -605,6 +615,10 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
   if (bestParams) {
     treeDispose(params);
     finalParams = bestParams;
+  }
+  if (bestState) {
+    treeDispose(state);
+    state = bestState;
   }
   emit({ type: 'end', reason, epochs: epoch, seconds: (performance.now() - runStart) / 1000 });
   return { params: finalParams, state, history, reason, epochs: history.length, steps: step };
