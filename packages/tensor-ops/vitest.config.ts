@@ -5,11 +5,19 @@ import { runPackageTests } from '../../vitest.shared.js';
 // they run without the shared setup (which registers them), each file in a fresh process.
 const bare = 'src/**/*.bare.test.ts';
 
+// These test the first wasm initialisation of a process (its threads, its binaries), which the
+// shared setup has already done when the suite runs on wasm; the cpu run covers them.
+const firstWasmStart = ['src/kernels/wasm-threads.test.ts', 'src/wasm-paths-missing.test.ts'];
+const onWasm = process.env.RUNGE_TEST_BACKEND === 'wasm';
+
 export default defineConfig({
   test: {
     projects: [
       {
-        ...runPackageTests({ name: 'tensor-ops', exclude: [bare] }),
+        ...runPackageTests({
+          name: 'tensor-ops',
+          exclude: [bare, ...(onWasm ? firstWasmStart : [])],
+        }),
       },
       {
         test: {
