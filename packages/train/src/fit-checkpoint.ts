@@ -60,6 +60,8 @@ export interface FitCheckpointTrees {
   readonly optimizer: TensorTree[];
   /** The best parameters so far (early stopping with `restoreBest`). */
   readonly best?: Record<string, TensorTree>;
+  /** The non-trainable state that goes with `best`. */
+  readonly bestState?: TensorTree;
 }
 
 /**
@@ -143,7 +145,7 @@ export function readFitCheckpoint(
 
 /**
  * The variables a fit checkpoint holds for one player's parameters: the best ones when early
- * stopping kept them, else the last, and the non-trainable state. The other tensors of the
+ * stopping kept them, else the last, and the non-trainable state that goes with them. The other tensors of the
  * archive are released; the caller owns the result.
  *
  * @param archive - From `loadTrees` of @runge/tensor-ops (a checkpoint written by `fit`).
@@ -167,7 +169,7 @@ export function checkpointVariables(
       `checkpoint has no parameters '${key}' (has {${Object.keys(trees.params ?? {}).join(', ')}})`,
     );
   }
-  const state = trees.state ?? {};
+  const state = (trees.best ? trees.bestState : undefined) ?? trees.state ?? {};
   const keep = new Set([...leaves(chosen), ...leaves(state)].map((t) => t.id));
   for (const t of leaves(archive.trees as TensorTree)) if (!keep.has(t.id)) t.dispose();
   const meta = archive.meta as unknown as FitCheckpointMeta | null;

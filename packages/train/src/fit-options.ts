@@ -20,7 +20,7 @@ export interface EarlyStoppingOptions {
   readonly patience?: number;
   /** Smallest change that counts as an improvement; default 0. */
   readonly minDelta?: number;
-  /** Return (and checkpoint) the best parameters seen rather than the last; default false. */
+  /** Return (and checkpoint) the best parameters and state seen rather than the last; default false. */
   readonly restoreBest?: boolean;
 }
 
@@ -74,7 +74,7 @@ export interface EpochEnd {
 export interface FitResult {
   /** Final (or best, with `restoreBest`) parameters. */
   readonly params: Record<string, TensorTree>;
-  /** Final non-trainable state. */
+  /** Final (or best, with `restoreBest`) non-trainable state. */
   readonly state: TensorTree;
   /** One record per completed epoch (including epochs before a resume). */
   readonly history: readonly EpochRecord[];

@@ -104,6 +104,7 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
   let step = 0;
   let partial = emptyPartial();
   let bestParams: Record<string, TensorTree> | null = null;
+  let bestState: TensorTree | null = null;
 
   if (options.resume) {
     let restored: ReturnType<typeof readFitCheckpoint>;
@@ -130,8 +131,13 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
     startBatch = meta.batch;
     step = meta.step;
     partial = { ...meta.partial, sums: { ...meta.partial.sums } };
-    if (trees.best && options.earlyStopping?.restoreBest) bestParams = trees.best;
-    else if (trees.best) treeDispose(trees.best);
+    if (trees.best && options.earlyStopping?.restoreBest) {
+      bestParams = trees.best;
+      bestState = trees.bestState ?? null;
+    } else {
+      if (trees.best) treeDispose(trees.best);
+      if (trees.bestState) treeDispose(trees.bestState);
+    }
   }
 
   const batchesPerEpoch =
@@ -156,6 +162,7 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
         state: vars.state,
         optimizer: vars.optStates,
         ...(bestParams ? { best: bestParams } : {}),
+        ...(bestState ? { bestState } : {}),
       },
       {
         format: 'runge-fit',
@@ -287,6 +294,8 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
         if (verdict.improved && options.earlyStopping.restoreBest) {
           if (bestParams) treeDispose(bestParams);
           bestParams = treeClone(vars.params);
+          if (bestState) treeDispose(bestState);
+          bestState = treeClone(vars.state);
         }
       }
       if (options.signal?.aborted) reason = 'interrupted';
@@ -312,18 +321,24 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
   } catch (e) {
     disposeVars();
     if (bestParams) treeDispose(bestParams);
+    if (bestState) treeDispose(bestState);
     throw e;
   }
   treeDispose(vars.optStates);
   let finalParams = vars.params;
+  let finalState = vars.state;
   if (bestParams) {
     treeDispose(vars.params);
     finalParams = bestParams;
   }
+  if (bestState) {
+    treeDispose(vars.state);
+    finalState = bestState;
+  }
   emit({ type: 'end', reason, epochs: epoch, seconds: (performance.now() - runStart) / 1000 });
   return {
     params: finalParams,
-    state: vars.state,
+    state: finalState,
     history,
     reason,
     epochs: history.length,

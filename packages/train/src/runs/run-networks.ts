@@ -61,7 +61,7 @@ export function networksFromCheckpoint(
   const params = trees.best ?? trees.params ?? {};
   const names = Object.keys(configs);
   const single = names.length === 1 && names[0] === 'model';
-  const state = (trees.state ?? {}) as TensorTree;
+  const state = ((trees.best ? trees.bestState : undefined) ?? trees.state ?? {}) as TensorTree;
   const nets = Object.fromEntries(
     names.map((name) => {
       const model = buildModel(configs[name] as ModelConfig);
