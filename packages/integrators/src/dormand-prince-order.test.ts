@@ -219,9 +219,7 @@ describe('Dormand–Prince 5(4): the embedded error estimate of one step', () =>
               y0: c.y0(),
               t1: h,
               method: 'dopri5',
-              firstStep: h,
-              rtol: 1e-20,
-              atol,
+              adaptive: { firstStep: h, rtol: 1e-20, atol },
             }).stats;
           });
           return stats as SolveStats;
