@@ -114,6 +114,7 @@ export {
   checkpointLevel,
   type RunCheckpointConfig,
   type TrainLevelsOptions,
+  type TrainedNetwork,
   type TrainLevelsResult,
   trainLevels,
 } from './runs/run-pipeline.js';
@@ -138,7 +139,11 @@ export {
   type RunTask,
   type TaskCheckContext,
   type TaskEvaluation,
+  type TaskNetwork,
+  type TaskNetworks,
   type TaskProblemContext,
+  type TaskReport,
+  type TaskReportContext,
 } from './runs/tasks/run-task.js';
 export { TASK_NAMES, type TaskName } from './runs/tasks/task-names.js';
 export {
