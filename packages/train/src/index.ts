@@ -113,8 +113,8 @@ export {
 export {
   checkpointLevel,
   type RunCheckpointConfig,
-  type TrainLevelsOptions,
   type TrainedNetwork,
+  type TrainLevelsOptions,
   type TrainLevelsResult,
   trainLevels,
 } from './runs/run-pipeline.js';
@@ -133,6 +133,7 @@ export {
   stabilityNotes,
   stabilityRun,
 } from './runs/stability-run.js';
+export { networkOptions } from './runs/tasks/network-options.js';
 export { RUN_TASKS, taskOf } from './runs/tasks/registry.js';
 export {
   evaluationRecord,
