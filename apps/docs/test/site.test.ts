@@ -52,8 +52,11 @@ function apiPages(): string[] {
 const GUIDES = markdownPages('guide');
 const MATHS = markdownPages('math');
 const API = apiPages();
-/** Pages whose prose may hold TeX: every dollar sign or backslash command must have rendered. */
-const PROSE = ['/', ...GUIDES, ...MATHS];
+/**
+ * Pages whose prose may hold TeX: every dollar sign or backslash command must have rendered. The
+ * live page is opened here like the others; play-page.test.ts trains on it.
+ */
+const PROSE = ['/', '/play/', ...GUIDES, ...MATHS];
 const PAGES = [...PROSE, ...API];
 
 /** What a reader's browser reports while one page loads. */
