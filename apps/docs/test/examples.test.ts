@@ -46,3 +46,65 @@ describe('the guides’ examples run as published', () => {
     expect(Math.abs(accuracy(32) - accuracy(8))).toBeLessThanOrEqual(1.5);
   });
 });
+
+describe('the guides’ examples run as published: integrators', () => {
+  it('networks as ODEs: refining the steps of the same weights converges at the integrator’s order', {
+    timeout: EXAMPLE_TIMEOUT_MS,
+  }, async () => {
+    const { code, out, err } = await runExample('ode-convergence.mjs');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const ratios = (method: string): number[] => {
+      const match = out.match(new RegExp(`${method}: successive ratios ([\\d., ]+)`));
+      if (!match) throw new Error(`no ratios for ${method} in:\n${out}`);
+      return (match[1] as string).split(', ').map(Number);
+    };
+    // forward Euler has order 1: halving h halves the error, the ratio tends to 2¹
+    const euler = ratios('euler');
+    expect(euler).toHaveLength(3);
+    for (const r of euler) expect(r).toBeGreaterThan(1.5);
+    expect(Math.abs((euler.at(-1) as number) - 2)).toBeLessThan(0.15);
+    // RK4 has order 4: the ratio tends to 2⁴ = 16 until float32 round-off (~1e-6) takes over
+    const rk4 = ratios('rk4');
+    expect(rk4[0]).toBeGreaterThan(10);
+    expect(rk4[1]).toBeGreaterThan(12);
+    expect(rk4[1]).toBeLessThan(18);
+  });
+
+  it('gradient modes: the same gradient, memory growing like N, √N and not at all', {
+    timeout: EXAMPLE_TIMEOUT_MS,
+  }, async () => {
+    const { code, out, err } = await runExample('gradient-modes.mjs');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const row = (steps: number, mode: string): { peak: number; error: number } => {
+      const match = out.match(
+        new RegExp(
+          `N = ${steps} ${mode}: peak (\\d+) KiB, \\d+ ms, gradient vs backprop ([\\d.e+-]+)`,
+        ),
+      );
+      if (!match) throw new Error(`no row for N = ${steps} ${mode} in:\n${out}`);
+      return { peak: Number(match[1]), error: Number(match[2]) };
+    };
+    for (const steps of [16, 128]) {
+      // checkpointing and reversible leapfrog recompute backprop's gradient; the adjoint of
+      // leapfrog solved by leapfrog is the discrete gradient too: equal up to float32 rounding
+      for (const mode of ['checkpoint', 'adjoint', 'reversible']) {
+        expect(row(steps, mode).error).toBeLessThan(1e-5);
+      }
+    }
+    // backprop stores every step: 8× the steps, 8× the memory (plus a constant)
+    const backprop = row(128, 'backprop').peak / row(16, 'backprop').peak;
+    expect(backprop).toBeGreaterThan(6.5);
+    expect(backprop).toBeLessThan(8.5);
+    // checkpointing every ⌈√N⌉ steps stores N/k + k states: (128/12 + 12)/(16/4 + 4) ≈ 2.8
+    const checkpoint = row(128, 'checkpoint').peak / row(16, 'checkpoint').peak;
+    expect(checkpoint).toBeGreaterThan(2);
+    expect(checkpoint).toBeLessThan(4);
+    // the adjoint and the reversible scheme store no trajectory: memory independent of N
+    for (const mode of ['adjoint', 'reversible']) {
+      expect(row(128, mode).peak).toBeLessThanOrEqual(1.1 * row(16, mode).peak);
+      expect(row(128, mode).peak).toBeLessThan(row(16, 'backprop').peak);
+    }
+  });
+});
