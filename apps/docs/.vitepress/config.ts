@@ -50,6 +50,11 @@ export default defineConfig({
           text: 'Guide',
           items: [
             { text: 'Getting started', link: '/guide/getting-started' },
+            { text: 'Networks as ODEs', link: '/guide/networks-as-odes' },
+            { text: 'Integrators and gradient modes', link: '/guide/integrators' },
+            { text: 'Losses', link: '/guide/losses' },
+            { text: 'Datasets', link: '/guide/datasets' },
+            { text: 'Backends', link: '/guide/backends' },
             { text: 'Training from the command line', link: '/guide/cli' },
             { text: 'Stable architectures', link: '/guide/architectures' },
             { text: 'Multigrid: resolutions and depths', link: '/guide/multigrid' },

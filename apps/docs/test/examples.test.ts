@@ -108,3 +108,58 @@ describe('the guides’ examples run as published: integrators', () => {
     }
   });
 });
+
+describe('the guides’ examples run as published: data, losses, backends', () => {
+  /** The number after `label` in the output. */
+  const numberAfter = (out: string, label: string): number => {
+    const match = out.match(new RegExp(`${label}:? (-?[\\d.]+)`));
+    if (!match) throw new Error(`no '${label}' in:\n${out}`);
+    return Number(match[1]);
+  };
+
+  it('datasets: the statistics that define each set', { timeout: EXAMPLE_TIMEOUT_MS }, async () => {
+    const { code, out, err } = await runExample('datasets.mjs');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('spirals: x 1000,2, y 1000, 2 classes');
+    // each peaks class covers 1/5 of the square: 5,000 uniform points give 0.2 ± 3 std (0.017)
+    const fractions = (out.match(/peaks: class fractions ([\d., ]+)/)?.[1] ?? '')
+      .split(', ')
+      .map(Number);
+    expect(fractions).toHaveLength(5);
+    for (const f of fractions) expect(Math.abs(f - 0.2)).toBeLessThan(0.017);
+    // E[S_T] = 100 e^0.05 = 105.127; the mean of 4,000 paths has std 100 e^μ √(e^σ² − 1)/√4000 ≈ 0.34
+    expect(Math.abs(numberAfter(out, 'mean S_T') - 100 * Math.exp(0.05))).toBeLessThan(1.1);
+    // Black–Scholes at S = K = 100, T = 1, σ = 0.2, r = 0.05: C = 10.4506 (Hull's table value),
+    // and put–call parity C − P = S − K e^{−rT} = 100 (1 − e^{−0.05}) = 4.8771
+    expect(numberAfter(out, 'call')).toBeCloseTo(10.4506, 3);
+    expect(numberAfter(out, 'C − P')).toBeCloseTo(100 * (1 - Math.exp(-0.05)), 3);
+    expect(out).toContain('mnist: x 2004,28,28,1, 10 classes');
+  });
+
+  it('losses: the values written out by hand', { timeout: EXAMPLE_TIMEOUT_MS }, async () => {
+    const { code, out, err } = await runExample('losses.mjs');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    // log(1 + e⁻²), log(1 + e¹) − 1 and log(e³ + 1) for the three examples, averaged
+    const ce = (Math.log1p(Math.exp(-2)) + Math.log1p(Math.E) - 1 + Math.log(Math.exp(3) + 1)) / 3;
+    expect(numberAfter(out, 'cross-entropy')).toBeCloseTo(ce, 5);
+    // argmax [0, 1, 0] against [0, 1, 1]
+    expect(numberAfter(out, 'accuracy')).toBeCloseTo(2 / 3, 5);
+    // (1² + 2² + 0²) / 3
+    expect(numberAfter(out, 'mse')).toBeCloseTo(5 / 3, 5);
+    // over by 1: 0.1·1; under by 2: 0.9·2; exact: 0
+    expect(numberAfter(out, 'quantile 0.9')).toBeCloseTo((0.1 + 1.8) / 3, 5);
+  });
+
+  it('backends: wasm by default, gradients registered', {
+    timeout: EXAMPLE_TIMEOUT_MS,
+  }, async () => {
+    const { code, out, err } = await runExample('backend.mjs');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('backend: wasm (@tensorflow/tfjs-backend-wasm)');
+    expect(out).toContain('note: @tensorflow/tfjs-node is not installed');
+    expect(out).toContain('gradient of Σx² at [1, 2, 3]: [2, 4, 6]');
+  });
+});
