@@ -64,7 +64,7 @@ export function lbfgsMinimize(
     min: 0,
   });
   const pairs: { s: Float64Array; y: Float64Array; rho: number }[] = [];
-  let x = Float64Array.from(x0);
+  let x: Float64Array = Float64Array.from(x0);
   let { value, grad } = objective(x);
   let evaluations = 1;
   let iterations = 0;
