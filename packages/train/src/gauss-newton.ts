@@ -102,7 +102,7 @@ export function gaussNewton<P extends TensorTree>(
     const vNorm = norm2(v);
     if (vNorm === 0) return new Float64Array(v.length);
     const eps = (h * (1 + norm2(x))) / vNorm;
-    let result = new Float64Array(0);
+    let result: Float64Array = new Float64Array(0);
     tf.tidy(() => {
       const plus = problem.outputs(view.toTree(axpy(x, eps, v)));
       const minus = problem.outputs(view.toTree(axpy(x, -eps, v)));
