@@ -1,10 +1,11 @@
 // Gauss–Newton: CG on Jᵀ H_ℓ J p = −∇L with Jacobian–vector products by differences of the outputs and Jᵀw by autodiff, for squared-error and softmax cross-entropy outputs.
-import { assertNumber, type TensorTree, treeFlatten } from '@runge/tensor-ops';
+import { assertNumber, ConfigError, type TensorTree, treeFlatten } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { conjugateGradient } from './conjugate-gradient.js';
 import { type LinePoint, type StrongWolfeOptions, strongWolfeLineSearch } from './line-search.js';
 import type { IterationRecord, MinimizeResult, MinimizeStop } from './minimize-result.js';
-import type { OutputLoss } from './output-loss.js';
+import type { Optimizer } from './optimizer.js';
+import { type OutputLoss, outputLoss } from './output-loss.js';
 import { paramVector, vectorObjective } from './param-vector.js';
 import { axpy, dot, norm2, normInf, scaled } from './vector-math.js';
 
@@ -174,5 +175,50 @@ export function gaussNewton<P extends TensorTree>(
   return {
     params: view.toTree(x),
     result: { x, value, gradNorm: normInf(grad), iterations, evaluations, reason },
+  };
+}
+
+/**
+ * Stochastic Gauss–Newton as an {@link Optimizer} for `fit`: each update runs `maxIterations`
+ * (default 1) {@link gaussNewton} iterations on the current batch, whose outputs, targets and
+ * loss come from `UpdateContext.supervised` (set by the supervised problems: classification with
+ * softmax cross-entropy, regression with squared error). With large batches this is the
+ * sample-average Gauss–Newton method. The learning rate is not used (the line search sets the
+ * step).
+ *
+ * docs: /guide/optimisers
+ *
+ * @param options - See {@link GaussNewtonOptions} (`maxIterations` per batch, default 1).
+ * @returns The optimiser (stateless).
+ * @throws {@link @runge/tensor-ops!ConfigError} at an update without `ctx.supervised`.
+ * @example
+ * ```ts
+ * classification({ apply, params, optimizer: gaussNewtonOptimizer({ cgIterations: 10, damping: 1e-3 }) });
+ * ```
+ */
+export function gaussNewtonOptimizer(options: GaussNewtonOptions = {}): Optimizer {
+  const settings = { ...options, maxIterations: options.maxIterations ?? 1 };
+  return {
+    config: {
+      type: 'gauss-newton',
+      iterations: settings.maxIterations,
+      cgIterations: options.cgIterations ?? 20,
+      damping: options.damping ?? 0,
+    },
+    init: () => ({}),
+    update(params, _grads, _state, ctx) {
+      const sup = ctx.supervised;
+      if (!sup) {
+        throw new ConfigError(
+          'gauss-newton: the update needs the outputs and targets of a supervised problem (classification or regression with its default loss)',
+        );
+      }
+      const { params: next } = gaussNewton(
+        { outputs: sup.outputs, loss: outputLoss(sup.loss, sup.targets) },
+        params,
+        settings,
+      );
+      return { params: next, state: {} };
+    },
   };
 }

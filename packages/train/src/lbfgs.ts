@@ -3,7 +3,13 @@ import { assertNumber, type TensorTree } from '@runge/tensor-ops';
 import type * as tf from '@tensorflow/tfjs-core';
 import { type LinePoint, type StrongWolfeOptions, strongWolfeLineSearch } from './line-search.js';
 import type { IterationRecord, MinimizeResult, MinimizeStop } from './minimize-result.js';
-import { paramVector, type VectorObjective, vectorObjective } from './param-vector.js';
+import type { Optimizer } from './optimizer.js';
+import {
+  paramVector,
+  treeObjective,
+  type VectorObjective,
+  vectorObjective,
+} from './param-vector.js';
 import { axpy, dot, normInf, scaled } from './vector-math.js';
 
 /** Options of {@link lbfgsMinimize} and {@link lbfgs}. */
@@ -173,4 +179,37 @@ export function lbfgs<P extends TensorTree>(
   const view = paramVector(params);
   const result = lbfgsMinimize(vectorObjective(loss, view), view.toVector(params), options);
   return { params: view.toTree(result.x), result };
+}
+
+/**
+ * L-BFGS as an {@link Optimizer} for `fit`: each update runs `maxIterations` (default 5)
+ * iterations of {@link lbfgsMinimize} on the current batch's loss (through
+ * `UpdateContext.valueAndGrad`), from the current parameters and with an empty memory, so every
+ * batch is a deterministic problem of its own: use full batches or large ones (the
+ * sample-average approximation). The learning rate is not used: the line search sets the step.
+ *
+ * docs: /guide/optimisers
+ *
+ * @param options - See {@link LbfgsOptions} (`maxIterations` per batch, default 5).
+ * @returns The optimiser (stateless between batches).
+ * @example
+ * ```ts
+ * classification({ apply, params, optimizer: lbfgsOptimizer({ maxIterations: 10 }) });
+ * ```
+ */
+export function lbfgsOptimizer(options: LbfgsOptions = {}): Optimizer {
+  const settings = { ...options, maxIterations: options.maxIterations ?? 5 };
+  return {
+    config: { type: 'lbfgs', iterations: settings.maxIterations, memory: options.memory ?? 10 },
+    init: () => ({}),
+    update(params, _grads, _state, ctx) {
+      const view = paramVector(params);
+      const result = lbfgsMinimize(
+        treeObjective(ctx.valueAndGrad, view),
+        view.toVector(params),
+        settings,
+      );
+      return { params: view.toTree(result.x), state: {} };
+    },
+  };
 }

@@ -4,7 +4,13 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { conjugateGradient } from './conjugate-gradient.js';
 import { type LinePoint, type StrongWolfeOptions, strongWolfeLineSearch } from './line-search.js';
 import type { IterationRecord, MinimizeResult, MinimizeStop } from './minimize-result.js';
-import { paramVector, type VectorObjective, vectorObjective } from './param-vector.js';
+import type { Optimizer } from './optimizer.js';
+import {
+  paramVector,
+  treeObjective,
+  type VectorObjective,
+  vectorObjective,
+} from './param-vector.js';
 import { axpy, dot, norm2, normInf, scaled } from './vector-math.js';
 
 /** Options of {@link newtonMinimize} and {@link newton}. */
@@ -178,4 +184,40 @@ export function newton<P extends TensorTree>(
   const view = paramVector(params);
   const result = newtonMinimize(vectorObjective(loss, view), view.toVector(params), options);
   return { params: view.toTree(result.x), result };
+}
+
+/**
+ * Newton–CG as an {@link Optimizer} for `fit`: each update runs `maxIterations` (default 1)
+ * Newton–CG iterations ({@link newtonMinimize}) on the current batch's loss through
+ * `UpdateContext.valueAndGrad`. For small models and full or large batches; the learning rate is
+ * not used (the line search sets the step).
+ *
+ * docs: /guide/optimisers
+ *
+ * @param options - See {@link NewtonOptions} (`maxIterations` per batch, default 1).
+ * @returns The optimiser (stateless).
+ * @example
+ * ```ts
+ * regression({ apply, params, optimizer: newtonOptimizer({ cgIterations: 20 }) });
+ * ```
+ */
+export function newtonOptimizer(options: NewtonOptions = {}): Optimizer {
+  const settings = { ...options, maxIterations: options.maxIterations ?? 1 };
+  return {
+    config: {
+      type: 'newton',
+      iterations: settings.maxIterations,
+      cgIterations: options.cgIterations ?? 50,
+    },
+    init: () => ({}),
+    update(params, _grads, _state, ctx) {
+      const view = paramVector(params);
+      const result = newtonMinimize(
+        treeObjective(ctx.valueAndGrad, view),
+        view.toVector(params),
+        settings,
+      );
+      return { params: view.toTree(result.x), state: {} };
+    },
+  };
 }

@@ -1,5 +1,11 @@
 // A parameter tree as one flat vector: the tree ↔ Float64Array maps the second-order optimisers work with, and a loss of a tree as a function of that vector.
-import { StructureError, type TensorTree, treeFlatten, treeLeaves } from '@runge/tensor-ops';
+import {
+  StructureError,
+  type TensorTree,
+  treeDispose,
+  treeFlatten,
+  treeLeaves,
+} from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** A value and its gradient at a point, both as plain numbers (float64). */
@@ -79,6 +85,38 @@ export function paramVector<P extends TensorTree>(like: P): ParamVector<P> {
       });
       return treeFlatten(structure).unflatten(leaves);
     },
+  };
+}
+
+/**
+ * A loss-and-gradient function of parameter trees (such as an optimiser's
+ * `UpdateContext.valueAndGrad`, whose results the caller owns) as a {@link VectorObjective}:
+ * both are read back as float64 and disposed.
+ *
+ * @param valueAndGrad - `θ ↦ (L(θ), ∇L(θ))` as new tensors.
+ * @param view - The vector view of the trees.
+ * @returns The objective on `ℝⁿ`.
+ * @example
+ * ```ts
+ * const fg = treeObjective(ctx.valueAndGrad, paramVector(params));
+ * ```
+ */
+export function treeObjective<P extends TensorTree>(
+  valueAndGrad: (params: P) => { value: tf.Scalar; grads: P },
+  view: ParamVector<P>,
+): VectorObjective {
+  return (x) => {
+    const tree = view.toTree(x);
+    try {
+      const { value, grads } = valueAndGrad(tree);
+      const v = value.dataSync()[0] as number;
+      value.dispose();
+      const grad = view.toVector(grads);
+      treeDispose(grads);
+      return { value: v, grad };
+    } finally {
+      treeDispose(tree);
+    }
   };
 }
 
