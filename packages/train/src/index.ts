@@ -164,6 +164,13 @@ export {
   type TrainLevelsResult,
   trainLevels,
 } from './runs/run-pipeline.js';
+export {
+  SECOND_ORDER_OPTIMIZERS,
+  type SecondOrderOptimizerName,
+  type SecondOrderSettings,
+  secondOrderOptimizer,
+  secondOrderSchema,
+} from './runs/run-second-order.js';
 export type { LevelSummary, RunSummary } from './runs/run-summary.js';
 export {
   type ResumeRunOptions,
