@@ -84,7 +84,7 @@ function headOf(model: Model): {
   }
   const body = buildModel({
     ...model.config,
-    layers: model.layers.slice(0, -1).map((layer) => layer.config) as never,
+    layers: model.config.layers.slice(0, -1),
   });
   return {
     head: last.name,
