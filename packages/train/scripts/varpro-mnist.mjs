@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { buildModel } from '@runge/architectures';
 import { loadEmbeddedMnist } from '@runge/datasets';
 import { initBackend, Rng } from '@runge/tensor-ops';
-import { classification, fit, sgd, tensorSource, variableProjection } from '@runge/train';
+import { adam, classification, fit, sgd, tensorSource, variableProjection } from '@runge/train';
 import * as tf from '@tensorflow/tfjs-core';
 
 const iterations = Number(process.argv[2] ?? 40);
@@ -94,9 +94,9 @@ if (only !== 'sgd') results.push(
           return tf.reshape(y, [y.shape[0], -1]);
         }),
       inner: { regularization: headLambda },
-      outer: sgd({ momentum: 0.9, nesterov: true }),
+      outer: process.env.OUTER === 'adam' ? adam() : sgd({ momentum: 0.9, nesterov: true }),
     }),
-    lr,
+    Number(process.env.OUTER_LR ?? lr),
   ),
 );
 if (only !== 'varpro') results.push(await run('sgd-momentum', sgd({ momentum: 0.9, nesterov: true }), lr));

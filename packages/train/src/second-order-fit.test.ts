@@ -9,7 +9,7 @@ import { newtonOptimizer } from './newton.js';
 import type { Optimizer } from './optimizer.js';
 import { regression } from './regression.js';
 import { tensorSource } from './tensor-source.js';
-import { variableProjection } from './variable-projection.js';
+import { solveSoftmaxHead, variableProjection } from './variable-projection.js';
 
 /** y = x A + c exactly, so the least-squares optimum has zero loss. */
 function linearData(): { x: tf.Tensor2D; y: tf.Tensor2D } {
@@ -122,6 +122,61 @@ describe('second-order optimisers in fit', () => {
       ];
     });
     expect(gradNorm / zeroNorm).toBeLessThan(1e-4);
+    treeDispose([result.params, result.state] as TensorTree);
+    tf.dispose([x, y]);
+  });
+
+  it("variable projection's outer steps descend on the reduced objective min over the head", async () => {
+    const X = Array.from({ length: 60 }, (_, i) => [Math.sin(0.7 * i), Math.cos(1.1 * i)]);
+    const labels = X.map(([a, b], i) =>
+      a! * b! + 0.2 * Math.sin(3 * i) > 0 ? 1 : a! > 0.3 ? 2 : 0,
+    );
+    const x = tf.tensor2d(X);
+    const y = tf.tensor1d(labels, 'int32');
+    const features = (p: TensorTree, input: tf.Tensor) => {
+      const h = (p as { hidden: { W: tf.Tensor; b: tf.Tensor } }).hidden;
+      return tf.relu(tf.add(tf.matMul(input, h.W), h.b));
+    };
+    const lambda = 1e-3;
+    /** L̂(θ) = min over (W, b) of the regularised head objective, for the features of θ. */
+    const reduced = (hidden: TensorTree): number => {
+      const phi = tf.tidy(() => features({ hidden } as TensorTree, x));
+      const s = solveSoftmaxHead(phi, y, { classes: 3, regularization: lambda, tolerance: 1e-6 });
+      tf.dispose([phi, s.W, s.b]);
+      return s.value;
+    };
+    const hidden = {
+      W: tf.tensor2d(
+        Array.from({ length: 2 }, (_, i) =>
+          Array.from({ length: 6 }, (_, j) => Math.sin(i + 2 * j + 1)),
+        ),
+      ),
+      b: tf.fill([6], 0.1),
+    };
+    const before = reduced(hidden);
+    const result = await fit({
+      problem: classification({
+        apply: (
+          p: { hidden: { W: tf.Tensor; b: tf.Tensor }; head: { W: tf.Tensor; b: tf.Tensor } },
+          input,
+        ) => tf.add(tf.matMul(features(p, input), p.head.W), p.head.b),
+        params: { hidden, head: { W: tf.zeros([6, 3]), b: tf.zeros([3]) } },
+        optimizer: variableProjection({
+          head: 'head',
+          features,
+          inner: { regularization: lambda },
+        }),
+        learningRate: 1,
+      }),
+      train: tensorSource({ x, y }),
+      epochs: 10,
+      batchSize: 60,
+      seed: 2,
+    });
+    const after = reduced((result.params as { model: { hidden: TensorTree } }).model.hidden);
+    // ∂E/∂θ at the optimal head is the gradient of L̂ (envelope theorem), so the steps descend:
+    // L̂ falls from 0.43 to about 0.2 in 10 full-batch steps
+    expect(after).toBeLessThan(0.7 * before);
     treeDispose([result.params, result.state] as TensorTree);
     tf.dispose([x, y]);
   });
