@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { SCHEDULE_TYPES } from '../schedule.js';
 import { DATA_SOURCES } from './run-data-sources.js';
 import { OPTIMIZER_NAMES } from './run-optimizer.js';
+import { secondOrderSchema } from './run-second-order.js';
 import { taskOf } from './tasks/registry.js';
 import { TASK_NAMES } from './tasks/task-names.js';
 
@@ -112,6 +113,7 @@ export const runConfigSchema = z.strictObject({
       momentum: z.number().min(0).max(0.999).default(0.9).describe('momentum coefficient'),
       clipNorm: z.number().positive().optional().describe('clip gradients by this global norm'),
       weightDecay: z.number().min(0).default(0).describe('decoupled weight decay'),
+      secondOrder: secondOrderSchema.describe('settings of lbfgs, newton, gauss-newton and varpro'),
       earlyStopping: z
         .strictObject({
           metric: z.string().default('validation.accuracy'),
