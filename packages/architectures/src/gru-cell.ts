@@ -21,10 +21,10 @@ import type { CellSizes } from './rnn-cell.js';
  * - update gate `z = sigmoid(x W_z + h U_z + b_z)`,
  * - reset gate `r = sigmoid(x W_r + h U_r + b_r)`,
  * - candidate `ĥ = tanh(x W_ĥ + (r ⊙ h) U_ĥ + b_ĥ)`,
- * - `h ← z ⊙ h + (1 − z) ⊙ ĥ`.
+ * - `h ← (1 − z) ⊙ h + z ⊙ ĥ`.
  *
- * The last line is a relaxation `h ← h + (1 − z) ⊙ (ĥ − h)`: a forward Euler step of
- * `dh/dt = ĥ − h` with a learned, per-unit step `1 − z ∈ (0, 1)`. Shapes: `x: [batch, d]`,
+ * The last line is a relaxation `h ← h + z ⊙ (ĥ − h)`: a forward Euler step of
+ * `dh/dt = ĥ − h` with a learned, per-unit step `z ∈ (0, 1)` (docs: /math/sequences#gru). Shapes: `x: [batch, d]`,
  * `h: [batch, n]`. Parameters: `W` (Glorot), `U` (`N(0, 1/n)`), `b` (zeros).
  *
  * @param sizes - `inputSize` d, `units` n.
@@ -64,7 +64,7 @@ export function gruCell(sizes: CellSizes): RecurrentCell {
       const z = tf.sigmoid(tf.add(xz, hz));
       const r = tf.sigmoid(tf.add(xr, hr));
       const candidate = tf.tanh(tf.add(xh, tf.matMul(tf.mul(r, h), Uh)));
-      return [tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), candidate)) as tf.Tensor2D];
+      return [tf.add(tf.mul(tf.sub(1, z), h), tf.mul(z, candidate)) as tf.Tensor2D];
     },
   };
 }

@@ -42,7 +42,7 @@ export function referenceStep(
     );
     return [
       idx.map(
-        (j) => (z[j] as number) * (h[j] as number) + (1 - (z[j] as number)) * (cand[j] as number),
+        (j) => (1 - (z[j] as number)) * (h[j] as number) + (z[j] as number) * (cand[j] as number),
       ),
     ];
   }
