@@ -51,7 +51,7 @@ export const SEQUENCE_CLIP_NORM = 1;
 /**
  * The clipping threshold of a sequence task: `train.clipNorm`, else {@link SEQUENCE_CLIP_NORM}.
  *
- * @param config - The run configuration's `train` section.
+ * @param train - The run configuration's `train` section (`clipNorm`).
  * @returns τ.
  * @example
  * ```ts
