@@ -1,5 +1,5 @@
 // The data of the quantile-gbm task: simulated GBM paths cut into windows of past log-returns and the next return, split by path.
-import { createDataset, type Dataset, gbmPaths } from '@runge/datasets';
+import { createDataset, type Dataset, disposeDataset, gbmPaths, subset } from '@runge/datasets';
 import { ConfigError, Rng } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from './run-config.js';
@@ -30,6 +30,17 @@ export interface GbmWindows {
   readonly std: number;
   /** The test paths' prices `[paths][pathSteps + 1]`, for plots. */
   readonly testPaths: readonly (readonly number[])[];
+}
+
+/** The first `n` examples (all when `n` is absent or larger); takes ownership. */
+function firstN(ds: Dataset, n: number | undefined): Dataset {
+  if (n === undefined || n >= ds.size) return ds;
+  const out = subset(
+    ds,
+    Int32Array.from({ length: n }, (_, i) => i),
+  );
+  disposeDataset(ds);
+  return out;
 }
 
 /** Windows of every path in `rows` (standardised returns `z[p][j]`), in path order. */
@@ -64,7 +75,8 @@ function windowsOf(
  * run's seed and cuts every path into examples: the `sequence.window` past log-returns, and the
  * next one as the target, all standardised by the training returns' mean and standard
  * deviation. The last fifth of the paths is the test set (held-out paths, never seen in
- * training); `data.validation` of the rest validates.
+ * training); `data.validation` of the rest validates. `data.limit` and `data.testLimit` keep the
+ * first training and test windows (path by path).
  *
  * @param config - The run configuration.
  * @returns The datasets (owned by the caller) and the standardisation.
@@ -120,9 +132,9 @@ export function gbmWindows(config: RunConfig): GbmWindows {
   const std = Math.sqrt(Math.max(sumSq / count - mean * mean, 1e-300));
   const z = returns.map((r) => r.map((v) => (v - mean) / std));
   return {
-    train: windowsOf(z, trainRows, window, 'gbm/train'),
+    train: firstN(windowsOf(z, trainRows, window, 'gbm/train'), config.data.limit),
     ...(nVal > 0 ? { validation: windowsOf(z, valRows, window, 'gbm/validation') } : {}),
-    test: windowsOf(z, testRows, window, 'gbm/test'),
+    test: firstN(windowsOf(z, testRows, window, 'gbm/test'), config.data.testLimit),
     mean,
     std,
     testPaths: testRows.map((p) => prices[p] as number[]),

@@ -193,7 +193,9 @@ export const quantileGbmTask: RunTask = {
     const per = pathSteps - window;
     const qs = q.arraySync() as number[][];
     q.dispose();
-    const paths = windows.testPaths.slice(0, 2).map((prices, p) => ({
+    // Only paths whose every window was evaluated (data.testLimit may cut the last one short).
+    const whole = Math.min(2, Math.floor(qs.length / per));
+    const paths = windows.testPaths.slice(0, whole).map((prices, p) => ({
       label: `path ${p + 1}`,
       prices,
       start: window + 1,
