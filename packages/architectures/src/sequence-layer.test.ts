@@ -1,9 +1,13 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, Rng } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { CELL_NAMES } from './cell-names.js';
 import { makeCell } from './make-cell.js';
 import { buildModel } from './model.js';
+import { loadModel, saveModel } from './model-io.js';
 import { runCell } from './run-cell.js';
 
 describe("the 'rnn' layer", () => {
@@ -83,5 +87,34 @@ describe("the 'rnn' layer", () => {
     expect(() => build({ type: 'rnn', cell: 'antisymmetric', units: 3, epsilon: -1 })).toThrow(
       /epsilon/,
     );
+  });
+
+  it('saves and loads: the loaded model gives the same outputs', async () => {
+    const config = {
+      input: [6, 3],
+      layers: [
+        { type: 'rnn' as const, cell: 'gated-antisymmetric' as const, units: 4, epsilon: 0.3 },
+        { type: 'dense' as const, units: 2 },
+      ],
+    };
+    const model = buildModel(config);
+    const { params } = model.init(8);
+    const x = Rng.fromSeed(9).normal([2, 6, 3]);
+    const dir = await mkdtemp(join(tmpdir(), 'runge-rnn-'));
+    try {
+      await saveModel(join(dir, 'm.runge'), config, { params });
+      const loaded = await loadModel(join(dir, 'm.runge'));
+      expect(loaded.model.layers[0]?.config).toMatchObject({ epsilon: 0.3, gamma: 0.01 });
+      const gap = tf.tidy(() => {
+        const a = model.apply(params, x).y;
+        const b = loaded.model.apply(loaded.params, x).y;
+        return tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number;
+      });
+      expect(gap).toBe(0);
+      tf.dispose(Object.values(loaded.params).flatMap((p) => Object.values(p as object)));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    tf.dispose([x, ...Object.values(params).flatMap((p) => Object.values(p as object))]);
   });
 });
