@@ -68,6 +68,14 @@ export const TRAIN_FLAGS: FlagTable<RunConfigInput> = {
     multilevelMethod: '--multilevel-method <method>',
     multilevelDepth: '--multilevel-depth',
   },
+  sequence: {
+    cell: '--cell <name>',
+    units: '--units <n>',
+    epsilon: '--epsilon <step>',
+    gamma: '--gamma <damping>',
+    window: '--window <n>',
+    pathSteps: '--path-steps <n>',
+  },
 };
 
 /** A leaf of the table: its configuration path and flag. */

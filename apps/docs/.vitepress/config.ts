@@ -60,6 +60,7 @@ export default defineConfig({
             { text: 'Multigrid: resolutions and depths', link: '/guide/multigrid' },
             { text: 'Stability of a trained network', link: '/guide/stability' },
             { text: 'Second-order optimisers', link: '/guide/optimisers' },
+            { text: 'Sequence models', link: '/guide/sequence-models' },
             { text: 'Benchmarks', link: '/guide/benchmarks' },
           ],
         },

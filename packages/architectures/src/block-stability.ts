@@ -18,6 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Layer } from './layer.js';
 import type { Model, ModelParams, ModelState } from './model.js';
 import { odeBlockSystem } from './ode-block-system.js';
+import { analyseSequenceLayer } from './recurrent-stability.js';
 
 /** The spectra of one step of a block: the points `hλ` of every example and their numbers. */
 export interface StepStability {
@@ -159,7 +160,8 @@ function analyseBlock(
 }
 
 /**
- * The stability diagnostic for every ODE block of a model: runs the layers in
+ * The stability diagnostic for every ODE block and sequence layer of a model (a sequence layer's
+ * step read as forward Euler, see `analyseSequenceLayer`): runs the layers in
  * inference mode up to each block on the inputs `x`, lets the block's own integrator produce
  * its states `Y_j`, and at the chosen steps computes the eigenvalues `λ` of the Jacobian
  * `∂f/∂Y` at `(t_j, Y_j, θ(t_j))` for each example (exactly for small states, else the
@@ -177,7 +179,7 @@ function analyseBlock(
  * const [block] = analyseStability(model, params, state, x, { stepsAt: 'first,last' });
  * block.summary.maxGrowth; // max |R(hλ)| over the analysed steps and examples
  * ```
- * @throws {@link @runge/tensor-ops!ConfigError} when the model has no ODE block.
+ * @throws {@link @runge/tensor-ops!ConfigError} when the model has no ODE block or sequence layer.
  * @throws {@link @runge/tensor-ops!ValueError} for a bad `stepsAt`.
  */
 export function analyseStability(
@@ -187,15 +189,19 @@ export function analyseStability(
   x: tf.Tensor,
   options: StabilityAnalysisOptions = {},
 ): BlockStability[] {
-  const last = model.layers.reduce((at, l, i) => (l.type === 'ode' ? i : at), -1);
+  const last = model.layers.reduce(
+    (at, l, i) => (l.type === 'ode' || l.type === 'rnn' ? i : at),
+    -1,
+  );
   if (last < 0) {
     throw new ConfigError(
-      `model '${model.name}' has no ODE block (layers: ${model.layers.map((l) => l.type).join(', ')}); the stability analysis looks at ODE blocks only`,
+      `model '${model.name}' has no ODE block or sequence layer (layers: ${model.layers.map((l) => l.type).join(', ')}); the stability analysis looks at those only`,
     );
   }
   // Check every block's step selection before any work.
   for (const layer of model.layers) {
     if (layer.type === 'ode') stepsAt(options.stepsAt, odeBlockSystem(layer).steps);
+    if (layer.type === 'rnn') stepsAt(options.stepsAt, layer.inputShape[0] as number);
   }
   const rng = Rng.fromSeed(0);
   const reports: BlockStability[] = [];
@@ -205,6 +211,10 @@ export function analyseStability(
       const layer = model.layers[i] as Layer;
       if (layer.type === 'ode') {
         reports.push(analyseBlock(layer, params[layer.name] as TensorTree, features, options));
+      } else if (layer.type === 'rnn') {
+        reports.push(
+          analyseSequenceLayer(layer, params[layer.name] as TensorTree, features, options),
+        );
       }
       if (i === last) break;
       const layerState = state[layer.name];

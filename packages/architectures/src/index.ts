@@ -9,9 +9,15 @@ export {
   SELU_LAMBDA,
 } from './activations.js';
 export {
+  ANTISYMMETRIC_DEFAULTS,
+  type AntisymmetricCellOptions,
+  antisymmetricCell,
+} from './antisymmetric-cell.js';
+export {
   type AntisymmetricDynamicsOptions,
   antisymmetricDynamics,
 } from './antisymmetric-dynamics.js';
+export { antisymmetricRecurrence } from './antisymmetric-recurrence.js';
 export { type ApplyContext, type ApplyFn, applyForward } from './apply-fn.js';
 export type { BatchNormLayerConfig } from './batch-norm.js';
 export {
@@ -21,12 +27,15 @@ export {
   type StepStability,
   stepsAt,
 } from './block-stability.js';
+export { CELL_NAMES, type CellName, EULER_CELLS } from './cell-names.js';
 export type { ConvLayerConfig } from './conv-layer.js';
 export type { DenseLayerConfig } from './dense-layer.js';
 export { describeParams } from './describe-params.js';
 export type { DropoutLayerConfig } from './dropout.js';
 export type { FlattenLayerConfig } from './flatten-layer.js';
 export type { FractalLayerConfig } from './fractal-block.js';
+export { gatedAntisymmetricCell } from './gated-antisymmetric-cell.js';
+export { gruCell } from './gru-cell.js';
 export {
   type FeaturePartitionedDynamics,
   hamiltonianDynamics,
@@ -41,6 +50,8 @@ export type {
   ParamRole,
 } from './layer.js';
 export type { LayerConfig, ModelConfig } from './layer-config.js';
+export { lstmCell } from './lstm-cell.js';
+export { type CellOptions, initCell, makeCell } from './make-cell.js';
 export {
   buildModel,
   LAYER_TYPES,
@@ -70,6 +81,7 @@ export { parabolicDynamics } from './parabolic-dynamics.js';
 export type { ParamDescription } from './param-description.js';
 export type { GlobalPoolLayerConfig, PoolLayerConfig } from './pool-layer.js';
 export { type ToyOptions, toyConfig, type W1Options, w1Config } from './presets.js';
+export type { RecurrentCell } from './recurrent-cell.js';
 export {
   type DynamicsOptions,
   type FeatureDynamics,
@@ -78,5 +90,8 @@ export {
   resnetDynamics,
   type TwoLayerWeights,
 } from './resnet-dynamics.js';
+export { type CellSizes, rnnCell } from './rnn-cell.js';
+export { type RunCellOptions, type RunCellResult, runCell } from './run-cell.js';
+export type { SequenceLayerConfig } from './sequence-layer.js';
 export type { LayerSummary, ModelSummary } from './summary.js';
 export { scaleSteps, type WithStepsOptions, withSteps } from './with-steps.js';

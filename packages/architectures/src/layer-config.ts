@@ -7,6 +7,7 @@ import type { FlattenLayerConfig } from './flatten-layer.js';
 import type { FractalLayerConfig } from './fractal-block.js';
 import type { OdeLayerConfig } from './ode-block.js';
 import type { GlobalPoolLayerConfig, PoolLayerConfig } from './pool-layer.js';
+import type { SequenceLayerConfig } from './sequence-layer.js';
 
 /**
  * The config of one layer, discriminated by `type`. Every config is plain JSON; `name` is
@@ -22,11 +23,12 @@ export type LayerConfig =
   | DropoutLayerConfig
   | ActivationLayerConfig
   | OdeLayerConfig
-  | FractalLayerConfig;
+  | FractalLayerConfig
+  | SequenceLayerConfig;
 
 /**
  * A model as plain JSON: the input shape without the batch axis (`[d]` for vectors,
- * `[H, W, C]` for images) and the layers in order. The shapes of every layer follow from
+ * `[T, d]` for sequences, `[H, W, C]` for images) and the layers in order. The shapes of every layer follow from
  * `input`, so the same config with `input: [14, 14, 1]` is the model for 14×14 images.
  *
  * @example
@@ -47,7 +49,7 @@ export type LayerConfig =
 export interface ModelConfig {
   /** A name for summaries and saved files. */
   readonly name?: string;
-  /** Input shape without the batch axis: `[d]` or `[H, W, C]`. */
+  /** Input shape without the batch axis: `[d]`, `[T, d]` (sequences) or `[H, W, C]`. */
   readonly input: readonly number[];
   /** The layers, applied in order. */
   readonly layers: readonly LayerConfig[];

@@ -109,8 +109,8 @@ describe('config validation', () => {
     ],
     [
       'a bad input shape',
-      base([{ type: 'flatten' }], [28, 28]),
-      /input: expected 1 or 3 positive integers/,
+      base([{ type: 'flatten' }], [28, 28, 1, 1]),
+      /input: expected 1 or 2 or 3 positive integers/,
     ],
     ['no layers', base([]), /layers: expected a non-empty array/],
   ])('rejects %s with a ConfigError that names it', (_what, config, message) => {

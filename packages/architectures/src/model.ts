@@ -103,7 +103,7 @@ const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
  *
  * @example
  * ```ts
- * LAYER_TYPES; // ['conv', 'dense', 'pool', 'global-pool', 'flatten', 'batchnorm', 'dropout', 'activation', 'ode', 'fractal']
+ * LAYER_TYPES; // ['conv', 'dense', 'pool', 'global-pool', 'flatten', 'batchnorm', 'dropout', 'activation', 'ode', 'fractal', 'rnn']
  * ```
  */
 export const LAYER_TYPES: readonly string[] = Object.freeze([...LAYER_REGISTRY.keys()]);
@@ -118,7 +118,7 @@ function buildLayers(config: unknown): { model: ModelConfig; layers: Layer[] } {
   if (top.name !== undefined && typeof top.name !== 'string') {
     throw new ConfigError(`model config.name: expected a string, got ${describe(top.name)}`);
   }
-  const input = readShape(top.input, 'model config.input', [1, 3]);
+  const input = readShape(top.input, 'model config.input', [1, 2, 3]);
   if (!Array.isArray(top.layers) || top.layers.length === 0) {
     throw new ConfigError(
       `model config.layers: expected a non-empty array of layer configs, got ${describe(top.layers)}`,

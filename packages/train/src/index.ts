@@ -90,6 +90,7 @@ export {
   convergeRun,
 } from './runs/converge-run.js';
 export { evaluateRun, RUN_SPLITS, type RunSplit } from './runs/evaluate-run.js';
+export { GBM_MARKET, type GbmWindows, gbmWindows } from './runs/gbm-windows.js';
 export { noCheckpointMessage, type OpenedRun, openRun } from './runs/open-run.js';
 export { lineChartSpec, type SeriesPoint } from './runs/plots/line-chart.js';
 export {
@@ -99,6 +100,7 @@ export {
   readPng,
   writePng,
 } from './runs/plots/png.js';
+export { type QuantileBandPath, quantileBandsSpec } from './runs/plots/quantile-bands-chart.js';
 export { renderSvg } from './runs/plots/render-svg.js';
 export { type HLambdaPoint, stabilitySpec } from './runs/plots/stability-chart.js';
 export { metricSeries, writeTrainingPlots } from './runs/plots/training-plots.js';
@@ -181,17 +183,25 @@ export {
   runTraining,
 } from './runs/run-training.js';
 export {
+  checkSequenceConfig,
+  SEQUENCE_CLIP_NORM,
+  sequenceClipNorm,
+  sequenceConfigSchema,
+} from './runs/sequence-config.js';
+export {
   type StabilityReport,
   type StabilityRunOptions,
   stabilityNotes,
   stabilityRun,
 } from './runs/stability-run.js';
 export { networkOptions } from './runs/tasks/network-options.js';
+export { VAR_LEVELS } from './runs/tasks/quantile-gbm-task.js';
 export { RUN_TASKS, taskOf } from './runs/tasks/registry.js';
 export {
   evaluationRecord,
   type RunTask,
   type TaskCheckContext,
+  type TaskDefaults,
   type TaskEvaluation,
   type TaskNetwork,
   type TaskNetworks,
@@ -199,6 +209,7 @@ export {
   type TaskReport,
   type TaskReportContext,
 } from './runs/tasks/run-task.js';
+export { withTaskDefaults } from './runs/tasks/task-defaults.js';
 export { TASK_NAMES, type TaskName } from './runs/tasks/task-names.js';
 export {
   SCHEDULE_TYPES,

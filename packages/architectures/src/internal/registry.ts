@@ -7,6 +7,7 @@ import { flattenLayerType } from '../flatten-layer.js';
 import { fractalLayerType } from '../fractal-block.js';
 import { odeLayerType } from '../ode-block.js';
 import { globalPoolLayerType, poolLayerType } from '../pool-layer.js';
+import { sequenceLayerType } from '../sequence-layer.js';
 import type { LayerType } from './layer-type.js';
 
 /** Every layer type a model config may name, by `type`. */
@@ -22,5 +23,6 @@ export const LAYER_REGISTRY: ReadonlyMap<string, LayerType> = new Map(
     activationLayerType,
     odeLayerType,
     fractalLayerType,
+    sequenceLayerType,
   ].map((t) => [t.type, t]),
 );

@@ -8,7 +8,9 @@ import { SCHEDULE_TYPES } from '../schedule.js';
 import { DATA_SOURCES } from './run-data-sources.js';
 import { OPTIMIZER_NAMES } from './run-optimizer.js';
 import { secondOrderSchema } from './run-second-order.js';
+import { sequenceConfigSchema } from './sequence-config.js';
 import { taskOf } from './tasks/registry.js';
+import { withTaskDefaults } from './tasks/task-defaults.js';
 import { TASK_NAMES } from './tasks/task-names.js';
 
 /** The blocks a preset model can have: an ODE block of one of the dynamics, or a FractalNet block. */
@@ -141,6 +143,7 @@ export const runConfigSchema = z.strictObject({
         .describe('multilevel training also refines the depth N/2^(L−1−ℓ) → N'),
     })
     .prefault({}),
+  sequence: sequenceConfigSchema,
 });
 
 /** A resolved run configuration (every default filled in). */
@@ -202,7 +205,8 @@ export interface ResolveRunConfigOptions {
 }
 
 /**
- * Validates a run configuration and fills in its defaults, then checks the rules between
+ * Validates a run configuration and fills in its defaults (its task's own first, see
+ * `withTaskDefaults`), then checks the rules between
  * settings, each defined by the package that owns it: the integrator fits the dynamics
  * (`checkMethod` of @runge/architectures; the default follows the dynamics, leapfrog for
  * Hamiltonian blocks), the gradient mode fits the integrator (`resolveGradient` of
@@ -230,7 +234,7 @@ export function resolveRunConfig(input: unknown, options: ResolveRunConfigOption
       `${source}: expected an object of settings (task, data, model, train, …), got ${input === null ? 'null (an empty file?)' : show(input)}`,
     );
   }
-  const result = runConfigSchema.safeParse(input ?? {}, { reportInput: true });
+  const result = runConfigSchema.safeParse(withTaskDefaults(input ?? {}), { reportInput: true });
   if (!result.success) {
     const lines = result.error.issues.map((i) => describeIssue(i, name)).join('\n  ');
     throw new ConfigError(`${source} is invalid:\n  ${lines}`);

@@ -117,6 +117,10 @@ export function describeModel(model: Model): string {
       ];
     }
     if (layer.type === 'fractal') return [`fractal block, ${c.columns} columns`];
+    if (layer.type === 'rnn') {
+      const euler = c.epsilon !== undefined ? `, ε = ${c.epsilon}, γ = ${c.gamma}` : '';
+      return [`${c.cell} cell, ${c.units} units${euler}`];
+    }
     return [];
   });
   return blocks.length > 0 ? `${model.name}: ${blocks.join('; ')}` : model.name;

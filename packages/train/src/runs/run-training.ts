@@ -312,7 +312,9 @@ export async function runTraining(
         }
         await fs.mkdir(paths.dir, { recursive: true });
       } else {
-        const name = config.name ?? (config.model.config ? 'custom' : config.model.preset);
+        // A task with its own networks names the directory after its model (`sequence-lstm`).
+        const own = taskOf(config).networks ? prepared.networks.model?.name : undefined;
+        const name = config.name ?? own ?? (config.model.config ? 'custom' : config.model.preset);
         paths = await newRunDir(config.output, name);
       }
       release = await lockRun(paths);

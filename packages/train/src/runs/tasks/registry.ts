@@ -1,8 +1,10 @@
 // The registry of run tasks: one entry per name of TASK_NAMES.
 import type { RunConfig } from '../run-config.js';
 import { classificationTask } from './classification-task.js';
+import { quantileGbmTask } from './quantile-gbm-task.js';
 import { regressionTask } from './regression-task.js';
 import type { RunTask } from './run-task.js';
+import { sequenceMnistTask } from './sequence-mnist-task.js';
 import type { TaskName } from './task-names.js';
 
 /**
@@ -16,6 +18,8 @@ import type { TaskName } from './task-names.js';
 export const RUN_TASKS: Readonly<Record<TaskName, RunTask>> = Object.freeze({
   classification: classificationTask,
   regression: regressionTask,
+  'sequence-mnist': sequenceMnistTask,
+  'quantile-gbm': quantileGbmTask,
 });
 
 /**

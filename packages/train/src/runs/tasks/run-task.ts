@@ -85,6 +85,17 @@ export interface TaskReport {
   readonly summary?: Readonly<Record<string, JsonValue>>;
 }
 
+/**
+ * A task's own defaults: for each section of the run configuration (`data`, `train`,
+ * `sequence`, …), values that replace the section's defaults.
+ *
+ * @example
+ * ```ts
+ * const defaults: TaskDefaults = { train: { optimizer: 'adam', lr: 0.003 } };
+ * ```
+ */
+export type TaskDefaults = Readonly<Record<string, Readonly<Record<string, JsonValue>>>>;
+
 /** What {@link RunTask.check} may use for its messages. */
 export interface TaskCheckContext {
   /** Where the configuration came from. */
@@ -110,6 +121,12 @@ export interface RunTask {
   readonly sources: readonly DataSourceName[];
   /** The metric that says how good a model is (early stopping's default, the summary's headline). */
   readonly headline: string;
+  /**
+   * Settings the task starts from instead of the run configuration's defaults, by section
+   * (`{ train: { optimizer: 'adam' } }`); what a configuration sets overrides them (see
+   * {@link withTaskDefaults}).
+   */
+  readonly defaults?: TaskDefaults;
   /** Checks settings specific to the task; throws a `ConfigError` that names them. */
   check?(config: RunConfig, ctx: TaskCheckContext): void;
   /** Loads the task's data; default `loadRunData(config, targets)`. */

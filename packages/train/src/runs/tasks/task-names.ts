@@ -5,13 +5,20 @@
  * trained model is judged.
  * - `classification`: softmax cross-entropy on class labels; accuracy and the confusion matrix.
  * - `regression`: mean squared error on real-valued targets; the test RMSE and R².
+ * - `sequence-mnist`: the digits read row by row by a recurrent cell; accuracy and confusion.
+ * - `quantile-gbm`: the next value of GBM paths at P90 and P99 (pinball loss); coverage.
  *
  * @example
  * ```ts
  * TASK_NAMES.includes('classification'); // true
  * ```
  */
-export const TASK_NAMES = Object.freeze(['classification', 'regression'] as const);
+export const TASK_NAMES = Object.freeze([
+  'classification',
+  'regression',
+  'sequence-mnist',
+  'quantile-gbm',
+] as const);
 
 /** A name of {@link TASK_NAMES}. */
 export type TaskName = (typeof TASK_NAMES)[number];
