@@ -14,6 +14,7 @@ export {
 } from './antisymmetric-dynamics.js';
 export { type ApplyContext, type ApplyFn, applyForward } from './apply-fn.js';
 export type { BatchNormLayerConfig } from './batch-norm.js';
+export type { BlackScholesLayerConfig } from './black-scholes-layer.js';
 export {
   analyseStability,
   type BlockStability,
@@ -31,6 +32,7 @@ export {
   type FeaturePartitionedDynamics,
   hamiltonianDynamics,
 } from './hamiltonian-dynamics.js';
+export type { InputSelectionLayerConfig } from './input-selection-layer.js';
 export type { InitializerName } from './internal/init.js';
 export type {
   InitSpec,
