@@ -7,7 +7,7 @@ import { buildModel } from './model.js';
 
 const SIGMA = 0.25;
 const R = 0.05;
-// points on every grid below: x a multiple of 0.1, τ a multiple of 1/8 (a level of every grid)
+// points on every grid below: x a multiple of 0.1 (a node of every grid)
 const POINTS = [
   [-0.2, 0.5],
   [0, 0.5],
@@ -25,11 +25,11 @@ function exact(): number[] {
   );
 }
 
-/** The layer's prices at POINTS on a grid of spacing h = 3/(nodes − 1), levels 8. */
-function prices(nodes: number, stride: number, at = { sigma: SIGMA, r: R }): number[] {
+/** The layer's prices at POINTS on a grid of spacing h = 3/(nodes − 1). */
+function prices(nodes: number, at = { sigma: SIGMA, r: R }): number[] {
   const model = buildModel({
     input: [2],
-    layers: [{ type: 'black-scholes', ...at, xMax: 1.5, nodes, levels: 8, stride }],
+    layers: [{ type: 'black-scholes', ...at, xMax: 1.5, nodes }],
   });
   const { params } = model.init(0);
   const y = tf.tidy(() => model.apply(params, tf.tensor2d(POINTS)).y);
@@ -45,14 +45,14 @@ const maxError = (a: number[], b: number[]): number =>
   Math.max(...a.map((v, i) => Math.abs(v - (b[i] as number))));
 
 describe('black-scholes layer', () => {
-  it('prices calls to the scheme’s discretisation error, which falls fourfold when h halves and Δτ quarters', () => {
+  it('prices calls to the scheme’s discretisation error, which falls fourfold when h halves', () => {
     const before = tf.memory().numTensors;
     const reference = exact();
-    // h = 0.1, 0.05, 0.025 with Δτ/h² fixed (σ²Δτ/h² = 0.0244): error O(Δτ + h²) = O(h²)
+    // h = 0.1, 0.05, 0.025, exact in time: error O(h²)
     const errors = [
-      maxError(prices(31, 32), reference),
-      maxError(prices(61, 128), reference),
-      maxError(prices(121, 512), reference),
+      maxError(prices(31), reference),
+      maxError(prices(61), reference),
+      maxError(prices(121), reference),
     ];
     expect(tf.memory().numTensors).toBe(before);
     expect(errors[2]).toBeLessThan(1e-3);
@@ -73,8 +73,6 @@ describe('black-scholes layer', () => {
           sigma: 0.3,
           r: 0.04,
           nodes: 61,
-          levels: 8,
-          stride: 128,
         },
       ],
     });
@@ -103,20 +101,20 @@ describe('black-scholes layer', () => {
     tf.dispose([x, bs.logSigma, bs.logR]);
   });
 
-  it('rejects a stride that is not a power of two, inputs other than pairs, and an unstable σ', () => {
+  it('rejects inputs other than pairs, unknown keys, and a σ too small for the grid', () => {
     expect(() =>
-      buildModel({ input: [2], layers: [{ type: 'black-scholes', stride: 100 }] }),
-    ).toThrow(/power of two/);
+      buildModel({ input: [2], layers: [{ type: 'black-scholes', stride: 100 } as never] }),
+    ).toThrow(/unknown key 'stride'/);
     expect(() => buildModel({ input: [3], layers: [{ type: 'black-scholes' }] })).toThrow(
       /\[batch, 2\]/,
     );
     const model = buildModel({
       input: [2],
-      layers: [{ type: 'black-scholes', sigma: 5, nodes: 121, levels: 4, stride: 4 }],
+      layers: [{ type: 'black-scholes', sigma: 0.01, r: 0.05, nodes: 31 }],
     });
     const { params } = model.init(0);
     const x = tf.tensor2d([[0, 0.5]]);
-    expect(() => model.apply(params, x)).toThrow(/unstable/);
+    expect(() => model.apply(params, x)).toThrow(/oscillate/);
     tf.dispose([x, ...Object.values(params['black-scholes_0'] as Record<string, tf.Tensor>)]);
   });
 });

@@ -1,4 +1,4 @@
-// The Black–Scholes layer: a network whose forward pass is a finite-difference scheme (explicit Euler in time, central differences in log-moneyness) for the Black–Scholes PDE, with learnable σ and r.
+// The Black–Scholes layer: a network whose forward pass is a finite-difference scheme for the Black–Scholes PDE (central differences in log-moneyness, integrated exactly in time), with learnable σ and r.
 import { ConfigError, ValueError } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkKeys, readNumber } from './internal/config-values.js';
@@ -10,25 +10,28 @@ import type { Layer } from './layer.js';
  * scheme whose coefficients are its parameters. In log-moneyness `x = ln(S/K)` and time to
  * maturity `τ`, the call value in units of the strike, `u = V/K`, solves
  *
- * `u_τ = ½σ² u_xx + (r − ½σ²) u_x − r u`, `u(x, 0) = max(eˣ − 1, 0)`,
+ * `u_τ = a u_xx + b u_x − r u`, `a = ½σ²`, `b = r − ½σ²`, `u(x, 0) = max(eˣ − 1, 0)`,
  *
- * on `x ∈ [−xMax, xMax]` with `u = 0` at `−xMax` and `u_τ = r(eˣ − u)` at `xMax` (so that
- * `u → eˣ − e^{−rτ}`, the deep in-the-money value). The grid has `nodes` points `x_i` spaced
- * `h = 2·xMax/(nodes − 1)` and `levels · stride` explicit Euler steps `Δτ = maturity/(levels·stride)`
- * with central differences, `u^{n+1} = M u^n`, `M = I + Δτ (a D₂ + b D₁ − r I)`, `a = ½σ²`,
- * `b = r − a` (consistent to `O(Δτ + h²)`, stable for `σ²Δτ/h² ≤ 1`). The `stride`-th power of
- * `M` is formed by repeated squaring, so the forward pass costs `log₂(stride)` matrix products
- * and `levels` matrix–vector products; the solution at the times `τ_j = j·maturity/levels` is
- * interpolated bilinearly at the inputs.
+ * on `x ∈ [−xMax, xMax]` with `u = 0` at `−xMax` and `u = e^{xMax} − e^{−rτ}` at `xMax` (the deep
+ * in-the-money value). Central differences on `nodes` points spaced `h = 2·xMax/(nodes − 1)` give
+ * the method of lines `u′ = T u + f(τ)` on the `m = nodes − 2` interior nodes, `T` tridiagonal
+ * Toeplitz with sub-, main and super-diagonal `l = a/h² − b/2h`, `d = −2a/h² − r`,
+ * `υ = a/h² + b/2h` (consistent to `O(h²)`). It is integrated exactly in time: with
+ * `ρ = √(l/υ)`, `T = P Q Λ Qᵀ P⁻¹`, `P = diag(ρʲ)`, `Q_{jk} = √(2/(m+1)) sin(jθ_k)`,
+ * `θ_k = kπ/(m+1)`, `λ_k = d + 2√(lυ) cos θ_k`, so each mode is
+ * `w_k(τ) = c_k e^{λ_k τ} + β_k ∫₀^τ e^{λ_k(τ−s)} (e^{xMax} − e^{−rs}) ds`, with `c = Qᵀ P⁻¹ u(·, 0)`
+ * and `β_k = υ ρ^{−m} Q_{mk}` (the boundary's source), and `u(x, τ) = ρ^ξ Σ_k Q_k(ξ) w_k(τ)` at
+ * `ξ = (x + xMax)/h`, the eigenvectors read at a fractional node. The forward pass is `O(batch·m)`
+ * and differentiable in σ and r; the scheme needs `l > 0` (`|b| h < 2a`, no odd–even oscillation).
  *
- * Input `[batch, 2]`: `(ln(S/K), τ)`, clamped to the grid (`|x| ≤ xMax`, `0 ≤ τ ≤ maturity`).
- * Output `[batch, 1]`: the call value `V/K`. Parameters `logSigma` and `logR`, each `[1]`
- * (so `σ = e^{logSigma}` and `r = e^{logR}` stay positive), initialised at the config's `sigma`
- * and `r`. docs: /guide/applications#black-scholes
+ * Input `[batch, 2]`: `(ln(S/K), τ)`, `x` clamped to the grid and `τ ≥ 0`. Output `[batch, 1]`: the
+ * call value `V/K`. Parameters `logSigma` and `logR`, each `[1]` (so `σ = e^{logSigma}` and
+ * `r = e^{logR}` stay positive), initialised at the config's `sigma` and `r`.
+ * docs: /guide/applications#black-scholes
  *
  * @example
  * ```json
- * { "type": "black-scholes", "sigma": 0.3, "r": 0.02, "nodes": 121, "levels": 16, "stride": 256 }
+ * { "type": "black-scholes", "sigma": 0.3, "r": 0.02, "nodes": 121 }
  * ```
  */
 export interface BlackScholesLayerConfig {
@@ -41,64 +44,11 @@ export interface BlackScholesLayerConfig {
   readonly r?: number;
   /** Half-width of the log-moneyness grid; default 1.5. */
   readonly xMax?: number;
-  /** Grid points in log-moneyness (≥ 5); default 121. */
+  /** Grid points in log-moneyness, boundaries included (≥ 5); default 121. */
   readonly nodes?: number;
-  /** Longest time to maturity (years); default 1. */
-  readonly maturity?: number;
-  /** Time levels stored for interpolation; default 16. */
-  readonly levels?: number;
-  /** Euler steps between stored levels, a power of two; default 256. */
-  readonly stride?: number;
 }
 
-const KEYS = ['sigma', 'r', 'xMax', 'nodes', 'maturity', 'levels', 'stride'];
-
-/** The grid of a Black–Scholes layer, resolved. */
-interface Grid {
-  readonly xMax: number;
-  readonly nodes: number;
-  readonly maturity: number;
-  readonly levels: number;
-  readonly stride: number;
-}
-
-/**
- * The constant matrices of `M = C₀ + a C₁ + b C₂ + r C₃` on the state `(u_0, …, u_{n−1}, 1)`
- * (the trailing 1 carries the boundary's source term), row-major `[n+1, n+1]`.
- */
-function schemeMatrices(grid: Grid): [Float32Array, Float32Array, Float32Array, Float32Array] {
-  const n = grid.nodes;
-  const m = n + 1;
-  const h = (2 * grid.xMax) / (n - 1);
-  const dt = grid.maturity / (grid.levels * grid.stride);
-  const c0 = new Float32Array(m * m);
-  const c1 = new Float32Array(m * m);
-  const c2 = new Float32Array(m * m);
-  const c3 = new Float32Array(m * m);
-  for (let i = 0; i < m; i++) c0[i * m + i] = 1;
-  for (let i = 1; i < n - 1; i++) {
-    c1[i * m + i - 1] = dt / (h * h);
-    c1[i * m + i] = (-2 * dt) / (h * h);
-    c1[i * m + i + 1] = dt / (h * h);
-    c2[i * m + i - 1] = -dt / (2 * h);
-    c2[i * m + i + 1] = dt / (2 * h);
-    c3[i * m + i] = -dt;
-  }
-  const last = n - 1;
-  c3[last * m + last] = -dt;
-  c3[last * m + n] = dt * Math.exp(grid.xMax);
-  return [c0, c1, c2, c3];
-}
-
-/** The payoff `max(eˣ − 1, 0)` at the nodes, with the trailing 1, as a column `[n+1, 1]`. */
-function payoff(grid: Grid): Float32Array {
-  const n = grid.nodes;
-  const h = (2 * grid.xMax) / (n - 1);
-  const z = new Float32Array(n + 1);
-  for (let i = 0; i < n; i++) z[i] = Math.max(Math.exp(-grid.xMax + i * h) - 1, 0);
-  z[n] = 1;
-  return z;
-}
+const KEYS = ['sigma', 'r', 'xMax', 'nodes'];
 
 /** The `'black-scholes'` layer type. */
 export const blackScholesLayerType: LayerType = {
@@ -115,28 +65,28 @@ export const blackScholesLayerType: LayerType = {
     const positive = { min: 0, exclusiveMin: true };
     const sigma = readNumber(config, 'sigma', where, positive, 0.3);
     const r = readNumber(config, 'r', where, positive, 0.02);
-    const grid: Grid = {
-      xMax: readNumber(config, 'xMax', where, positive, 1.5),
-      nodes: readNumber(config, 'nodes', where, { min: 5, integer: true }, 121),
-      maturity: readNumber(config, 'maturity', where, positive, 1),
-      levels: readNumber(config, 'levels', where, { min: 1, integer: true }, 16),
-      stride: readNumber(config, 'stride', where, { min: 1, integer: true }, 256),
-    };
-    const squarings = Math.log2(grid.stride);
-    if (!Number.isInteger(squarings)) {
-      throw new ConfigError(
-        `${where}.stride: expected a power of two (the step matrix is squared log₂(stride) times), got ${grid.stride}`,
-      );
+    const xMax = readNumber(config, 'xMax', where, positive, 1.5);
+    const nodes = readNumber(config, 'nodes', where, { min: 5, integer: true }, 121);
+    const m = nodes - 2;
+    const h = (2 * xMax) / (nodes - 1);
+    const centre = (m + 1) / 2;
+    const norm = Math.sqrt(2 / (m + 1));
+    const theta = Float32Array.from({ length: m }, (_, k) => ((k + 1) * Math.PI) / (m + 1));
+    // Q_{jk} = √(2/(m+1)) sin(jθ_k), symmetric; the payoff at the interior nodes; j − centre
+    const q = new Float32Array(m * m);
+    for (let j = 1; j <= m; j++) {
+      for (let k = 1; k <= m; k++)
+        q[(j - 1) * m + k - 1] = norm * Math.sin((j * k * Math.PI) / (m + 1));
     }
-    const n = grid.nodes;
-    const h = (2 * grid.xMax) / (n - 1);
-    const dt = grid.maturity / (grid.levels * grid.stride);
-    const [c0, c1, c2, c3] = schemeMatrices(grid);
-    const z0 = payoff(grid);
+    const payoff = Float32Array.from({ length: m }, (_, i) =>
+      Math.max(Math.exp(-xMax + (i + 1) * h) - 1, 0),
+    );
+    const offsets = Float32Array.from({ length: m }, (_, i) => i + 1 - centre);
+    const lastRow = q.slice((m - 1) * m, m * m);
     return {
       name,
       type: 'black-scholes',
-      config: { type: 'black-scholes', name, sigma, r, ...grid },
+      config: { type: 'black-scholes', name, sigma, r, xMax, nodes },
       inputShape: input.shape,
       outputShape: [1],
       params: [
@@ -153,61 +103,50 @@ export const blackScholesLayerType: LayerType = {
       apply(p, x) {
         const { logSigma, logR } = p as { logSigma: tf.Tensor; logR: tf.Tensor };
         const s = Math.exp(logSigma.dataSync()[0] as number);
-        const courant = (s * s * dt) / (h * h);
-        if (!(courant <= 1)) {
+        const rate = Math.exp(logR.dataSync()[0] as number);
+        const peclet = (Math.abs(rate - 0.5 * s * s) * h) / (s * s);
+        if (!(peclet < 1)) {
           throw new ValueError(
-            `${name}: σ = ${s.toPrecision(4)} makes the explicit scheme unstable (σ²Δτ/h² = ${courant.toPrecision(3)} > 1); raise stride or lower the learning rate`,
+            `${name}: σ = ${s.toPrecision(4)}, r = ${rate.toPrecision(4)} on a grid of spacing h = ${h.toPrecision(3)} make central differences oscillate (|r − σ²/2|·h/σ² = ${peclet.toPrecision(3)} ≥ 1); use more nodes or start σ higher`,
           );
         }
-        const m = n + 1;
         const sig = tf.exp(tf.reshape(logSigma, []));
-        const rate = tf.exp(tf.reshape(logR, []));
+        const r = tf.exp(tf.reshape(logR, []));
         const a = tf.mul(0.5, tf.square(sig));
-        const b = tf.sub(rate, a);
-        let step = tf.addN([
-          tf.tensor2d(c0, [m, m]),
-          tf.mul(a, tf.tensor2d(c1, [m, m])),
-          tf.mul(b, tf.tensor2d(c2, [m, m])),
-          tf.mul(rate, tf.tensor2d(c3, [m, m])),
-        ]);
-        for (let k = 0; k < squarings; k++) step = tf.matMul(step, step);
-        let z: tf.Tensor = tf.tensor2d(z0, [m, 1]);
-        const columns = [z];
-        for (let j = 0; j < grid.levels; j++) {
-          z = tf.matMul(step, z);
-          columns.push(z);
-        }
-        // table[i, j] = u(x_i, τ_j), flattened row-major
-        const table = tf.reshape(
-          tf.slice(tf.concat(columns, 1), [0, 0], [n, grid.levels + 1]),
-          [-1],
+        const b = tf.sub(r, a);
+        const lo = tf.sub(tf.div(a, h * h), tf.div(b, 2 * h));
+        const up = tf.add(tf.div(a, h * h), tf.div(b, 2 * h));
+        const diag = tf.sub(tf.mul(-2 / (h * h), a), r);
+        const logRho = tf.mul(0.5, tf.sub(tf.log(lo), tf.log(up)));
+        const lambda = tf.add(
+          diag,
+          tf.mul(tf.mul(2, tf.sqrt(tf.mul(lo, up))), tf.cos(tf.tensor1d(theta))),
         );
-        const cols = grid.levels + 1;
+        const qm = tf.tensor2d(q, [m, m]);
+        // c = Qᵀ P⁻¹ u₀ and β = υ ρ^{−m} Q_{m·}, with P scaled by ρ^{−centre} for range
+        const scaled = tf.mul(
+          tf.exp(tf.mul(tf.neg(logRho), tf.tensor1d(offsets))),
+          tf.tensor1d(payoff),
+        );
+        const c = tf.reshape(tf.matMul(qm, tf.reshape(scaled, [m, 1]), true), [1, m]);
+        const beta = tf.reshape(
+          tf.mul(tf.mul(up, tf.exp(tf.mul(tf.neg(logRho), m - centre))), tf.tensor1d(lastRow)),
+          [1, m],
+        );
         const [xs, taus] = tf.split(x, 2, 1) as [tf.Tensor, tf.Tensor];
-        const xi = tf.clipByValue(tf.div(tf.add(xs, grid.xMax), h), 0, n - 1);
-        const tj = tf.clipByValue(tf.div(taus, grid.maturity / grid.levels), 0, grid.levels);
-        const i0 = tf.minimum(tf.floor(xi), n - 2);
-        const j0 = tf.minimum(tf.floor(tj), grid.levels - 1);
-        const fx = tf.sub(xi, i0);
-        const ft = tf.sub(tj, j0);
-        const at = (di: number, dj: number): tf.Tensor =>
-          tf.gather(
-            table,
-            tf.cast(
-              tf.reshape(tf.add(tf.mul(tf.add(i0, di), cols), tf.add(j0, dj)), [-1]),
-              'int32',
-            ),
-          );
-        const one = (f: tf.Tensor): tf.Tensor => tf.sub(1, f);
-        const fxv = tf.reshape(fx, [-1]);
-        const ftv = tf.reshape(ft, [-1]);
-        const y = tf.addN([
-          tf.mul(tf.mul(one(fxv), one(ftv)), at(0, 0)),
-          tf.mul(tf.mul(fxv, one(ftv)), at(1, 0)),
-          tf.mul(tf.mul(one(fxv), ftv), at(0, 1)),
-          tf.mul(tf.mul(fxv, ftv), at(1, 1)),
-        ]);
-        return { y: tf.reshape(y, [-1, 1]) };
+        const xi = tf.clipByValue(tf.div(tf.add(xs, xMax), h), 0, m + 1);
+        const tau = tf.relu(taus);
+        const lam = tf.reshape(lambda, [1, m]);
+        const growth = tf.exp(tf.mul(tau, lam));
+        // ∫₀^τ e^{λ(τ−s)} (e^{xMax} − e^{−rs}) ds
+        const source = tf.sub(
+          tf.mul(Math.exp(xMax), tf.div(tf.sub(growth, 1), lam)),
+          tf.div(tf.sub(growth, tf.exp(tf.neg(tf.mul(r, tau)))), tf.add(lam, r)),
+        );
+        const modes = tf.add(tf.mul(c, growth), tf.mul(beta, source));
+        const shapes = tf.mul(norm, tf.sin(tf.mul(xi, tf.reshape(tf.tensor1d(theta), [1, m]))));
+        const sum = tf.sum(tf.mul(shapes, modes), 1, true);
+        return { y: tf.mul(tf.exp(tf.mul(logRho, tf.sub(xi, centre))), sum) };
       },
     };
   },

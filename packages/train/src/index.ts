@@ -32,6 +32,7 @@ export {
   type RegressorEvaluation,
   regression,
 } from './regression.js';
+export { type ApplicationConfig, applicationConfigSchema } from './runs/application-config.js';
 export {
   type CoarsenedRun,
   type CoarsenRunOptions,
@@ -113,8 +114,8 @@ export {
 export {
   checkpointLevel,
   type RunCheckpointConfig,
-  type TrainLevelsOptions,
   type TrainedNetwork,
+  type TrainLevelsOptions,
   type TrainLevelsResult,
   trainLevels,
 } from './runs/run-pipeline.js';

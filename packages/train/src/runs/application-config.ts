@@ -15,9 +15,17 @@ export const applicationConfigSchema = z
   .strictObject({
     blackScholes: z
       .strictObject({
-        sigma: z.number().positive().default(0.2).describe('volatility of the market the quotes come from'),
+        sigma: z
+          .number()
+          .positive()
+          .default(0.2)
+          .describe('volatility of the market the quotes come from'),
         r: z.number().positive().default(0.05).describe('rate of the market the quotes come from'),
-        sigmaStart: z.number().positive().default(0.4).describe('volatility the network starts from'),
+        sigmaStart: z
+          .number()
+          .positive()
+          .default(0.4)
+          .describe('volatility the network starts from'),
         rStart: z.number().positive().default(0.01).describe('rate the network starts from'),
         noise: z
           .number()
@@ -41,7 +49,12 @@ export const applicationConfigSchema = z
       .prefault({}),
     mcDropout: z
       .strictObject({
-        rate: z.number().min(0).max(0.9).default(0.1).describe('dropout rate, kept on at prediction'),
+        rate: z
+          .number()
+          .min(0)
+          .max(0.9)
+          .default(0.1)
+          .describe('dropout rate, kept on at prediction'),
         samples: z.int().min(2).default(50).describe('stochastic forward passes per prediction'),
         noise: z.number().positive().default(0.1).describe('noise of the curve’s targets'),
       })

@@ -1,5 +1,6 @@
 // The registry of run tasks: one entry per name of TASK_NAMES.
 import type { RunConfig } from '../run-config.js';
+import { blackScholesTask } from './black-scholes-task.js';
 import { classificationTask } from './classification-task.js';
 import { regressionTask } from './regression-task.js';
 import type { RunTask } from './run-task.js';
@@ -16,6 +17,7 @@ import type { TaskName } from './task-names.js';
 export const RUN_TASKS: Readonly<Record<TaskName, RunTask>> = Object.freeze({
   classification: classificationTask,
   regression: regressionTask,
+  'black-scholes': blackScholesTask,
 });
 
 /**

@@ -5,13 +5,14 @@
  * trained model is judged.
  * - `classification`: softmax cross-entropy on class labels; accuracy and the confusion matrix.
  * - `regression`: mean squared error on real-valued targets; the test RMSE and R².
+ * - `black-scholes`: a finite-difference Black–Scholes network learns σ and r from call quotes.
  *
  * @example
  * ```ts
  * TASK_NAMES.includes('classification'); // true
  * ```
  */
-export const TASK_NAMES = Object.freeze(['classification', 'regression'] as const);
+export const TASK_NAMES = Object.freeze(['classification', 'regression', 'black-scholes'] as const);
 
 /** A name of {@link TASK_NAMES}. */
 export type TaskName = (typeof TASK_NAMES)[number];
