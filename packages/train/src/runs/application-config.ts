@@ -44,7 +44,7 @@ export const applicationConfigSchema = z
       .strictObject({
         features: z.int().min(2).default(20).describe('features of the sparse regression'),
         relevant: z.int().min(1).default(3).describe('features the target depends on'),
-        lambda: z.number().min(0).default(0.01).describe('weight λ of the L1 penalty λ‖w‖₁'),
+        lambda: z.number().min(0).default(0.2).describe('weight λ of the L1 penalty λ‖w‖₁'),
       })
       .prefault({}),
     mcDropout: z

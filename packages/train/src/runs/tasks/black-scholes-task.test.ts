@@ -26,8 +26,8 @@ describe('black-scholes task', () => {
     const report = await recover(0);
     expect(report.sigmaTrue).toBe(0.2);
     expect(report.rTrue).toBe(0.05);
-    expect(report.sigmaError).toBeCloseTo(Math.abs(report.sigma - 0.2) / 0.2, 12);
-    expect(report.rError).toBeCloseTo(Math.abs(report.r - 0.05) / 0.05, 12);
+    expect(report.sigmaError).toBeCloseTo(Math.abs((report.sigma as number) - 0.2) / 0.2, 12);
+    expect(report.rError).toBeCloseTo(Math.abs((report.r as number) - 0.05) / 0.05, 12);
     expect(report.sigmaError).toBeLessThan(0.05);
     expect(report.rError).toBeLessThan(0.05);
     expect(tf.memory().numTensors).toBe(before);

@@ -2,6 +2,8 @@
 import type { RunConfig } from '../run-config.js';
 import { blackScholesTask } from './black-scholes-task.js';
 import { classificationTask } from './classification-task.js';
+import { inputSelectionTask } from './input-selection-task.js';
+import { mcDropoutTask } from './mc-dropout-task.js';
 import { regressionTask } from './regression-task.js';
 import type { RunTask } from './run-task.js';
 import type { TaskName } from './task-names.js';
@@ -18,6 +20,8 @@ export const RUN_TASKS: Readonly<Record<TaskName, RunTask>> = Object.freeze({
   classification: classificationTask,
   regression: regressionTask,
   'black-scholes': blackScholesTask,
+  'input-selection': inputSelectionTask,
+  'mc-dropout': mcDropoutTask,
 });
 
 /**

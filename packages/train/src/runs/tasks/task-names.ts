@@ -6,13 +6,21 @@
  * - `classification`: softmax cross-entropy on class labels; accuracy and the confusion matrix.
  * - `regression`: mean squared error on real-valued targets; the test RMSE and R².
  * - `black-scholes`: a finite-difference Black–Scholes network learns σ and r from call quotes.
+ * - `input-selection`: an L1 input-selection layer ranks the inputs of a sparse regression.
+ * - `mc-dropout`: Monte-Carlo dropout predictive intervals on a noisy curve, with their coverage.
  *
  * @example
  * ```ts
  * TASK_NAMES.includes('classification'); // true
  * ```
  */
-export const TASK_NAMES = Object.freeze(['classification', 'regression', 'black-scholes'] as const);
+export const TASK_NAMES = Object.freeze([
+  'classification',
+  'regression',
+  'black-scholes',
+  'input-selection',
+  'mc-dropout',
+] as const);
 
 /** A name of {@link TASK_NAMES}. */
 export type TaskName = (typeof TASK_NAMES)[number];
