@@ -134,6 +134,13 @@ export {
   stabilityNotes,
   stabilityRun,
 } from './runs/stability-run.js';
+export { builtInStylePair } from './runs/stylize/style-pair.js';
+export { type StylizeOptions, type StylizeResult, stylize } from './runs/stylize/stylize.js';
+export {
+  type StylizeFilesOptions,
+  type StylizeFilesResult,
+  stylizeFiles,
+} from './runs/stylize/stylize-files.js';
 export { RUN_TASKS, taskOf } from './runs/tasks/registry.js';
 export {
   evaluationRecord,
