@@ -6,7 +6,7 @@ import {
   type ModelVariables,
 } from '@runge/architectures';
 import { noisyCurve } from '@runge/datasets';
-import { Rng, type TensorTree } from '@runge/tensor-ops';
+import { Rng } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { regression } from '../../regression.js';
 import type { RunConfig } from '../run-config.js';
