@@ -1,4 +1,4 @@
-// Style transfer as an ODE on the built-in 16×16 pair: the style loss falls at least fivefold while the content loss stays within twice its start; the pictures are written and decode.
+// Style transfer as an ODE on the built-in 12×12 pair: the style loss falls at least fivefold while the content loss stays within twice its start; the pictures are written and decode.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ describe('stylize', () => {
       const steps: number[] = [];
       const result = await stylizeFiles({
         out: dir,
-        size: 16,
+        size: 12,
         iterations: 80,
         lr: 0.03,
         onStep: (step) => steps.push(step),
@@ -27,7 +27,7 @@ describe('stylize', () => {
       expect(result.content.end).toBeLessThan(2 * result.content.start);
       // the picture is a real PNG of the content's size
       const png = PNG.sync.read(await readFile(result.files[2] as string));
-      expect([png.width, png.height]).toEqual([16, 16]);
+      expect([png.width, png.height]).toEqual([12, 12]);
       const losses = JSON.parse(await readFile(result.files[3] as string, 'utf8'));
       expect(losses.styleLoss).toHaveLength(81);
       expect(losses.styleLoss[0]).toBeCloseTo(result.style.start, 12);
