@@ -1,6 +1,7 @@
 // The input-selection task: on a sparse regression with 3 relevant inputs among 20, the L1 layer's weights rank the relevant ones first and shrink the rest towards zero.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { resolveRunConfig } from '../run-config.js';
 import { runTraining } from '../run-training.js';
 
 const backend = (process.env.RUNGE_TEST_BACKEND ?? 'cpu') as 'cpu' | 'wasm';
@@ -35,4 +36,13 @@ describe('input-selection task', () => {
     expect(report.weights[2] as number).toBeGreaterThan(10 * (report.weights[3] as number));
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
+
+  it('refuses more relevant features than features, naming both settings', () => {
+    expect(() =>
+      resolveRunConfig({
+        task: 'input-selection',
+        application: { inputSelection: { features: 4, relevant: 5 } },
+      }),
+    ).toThrow(/application\.inputSelection\.relevant 5 is more than the 4 features/);
+  });
 });

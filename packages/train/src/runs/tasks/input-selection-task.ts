@@ -2,7 +2,7 @@
 import type { Model, ModelParams, ModelVariables } from '@runge/architectures';
 import { disposeDataset, type SparseRegression, sparseRegression } from '@runge/datasets';
 import { inputSelectionPenalty } from '@runge/losses';
-import { Rng } from '@runge/tensor-ops';
+import { ConfigError, Rng } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingProblem } from '../../problem.js';
 import { evaluateRegressor, regression } from '../../regression.js';
@@ -23,7 +23,7 @@ function sparseData(config: RunConfig): { data: SparseRegression; rng: Rng } {
     n: config.data.points,
     rng: rng.split(),
     features: s.features,
-    relevant: Math.min(s.relevant, s.features),
+    relevant: s.relevant,
   });
   return { data, rng };
 }
@@ -61,6 +61,14 @@ export const inputSelectionTask: RunTask = {
   targets: 'values',
   sources: [],
   headline: 'rmse',
+  check(config, { source, name }) {
+    const { features, relevant } = config.application.inputSelection;
+    if (relevant > features) {
+      throw new ConfigError(
+        `${source}: ${name('application.inputSelection.relevant')} ${relevant} is more than the ${features} features (${name('application.inputSelection.features')}); use at most as many`,
+      );
+    }
+  },
   async loadData(config) {
     const { data, rng } = sparseData(config);
     return splitGenerated(config, data.dataset, rng);
