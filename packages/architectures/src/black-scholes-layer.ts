@@ -27,7 +27,7 @@ import type { Layer } from './layer.js';
  * Input `[batch, 2]`: `(ln(S/K), τ)`, `x` clamped to the grid and `τ ≥ 0`. Output `[batch, 1]`: the
  * call value `V/K`. Parameters `logSigma` and `logR`, each `[1]` (so `σ = e^{logSigma}` and
  * `r = e^{logR}` stay positive), initialised at the config's `sigma` and `r`.
- * docs: /guide/applications#black-scholes
+ * docs: /math/applications#black-scholes, /guide/applications#black-scholes
  *
  * @example
  * ```json
