@@ -12,6 +12,7 @@ import { evalCommand } from './commands/eval.js';
 import { landscapeCommand } from './commands/landscape.js';
 import { resumeCommand } from './commands/resume.js';
 import { stabilityCommand } from './commands/stability.js';
+import { stylizeCommand } from './commands/stylize.js';
 import { trainCommand } from './commands/train.js';
 import { flagEntries, optionOf } from './flags.js';
 import type { CommandIo } from './output.js';
@@ -227,6 +228,49 @@ export function createProgram(): Command {
           },
           createIo(Boolean(opts.json)),
         );
+      },
+    );
+
+  program
+    .command('stylize')
+    .description(
+      'style transfer as an ODE: the content picture flows to one with the style picture’s texture statistics (default: a built-in pair)',
+    )
+    .option('--content <png>', 'content picture (default: the built-in disc)')
+    .option('--style <png>', 'style picture (default: the built-in stripes)')
+    .option('--out <dir>', 'directory for the pictures and stylize.json (default runs/stylize)')
+    .option('--iterations <n>', 'optimisation steps (default 100)', integer('--iterations'))
+    .option('--steps <n>', 'time steps of the ODE on [0, 1] (default 4)', integer('--steps'))
+    .option(
+      '--style-weight <beta>',
+      'weight of the style loss against the content loss (default 5)',
+      Number,
+    )
+    .option('--lr <rate>', "Adam's learning rate (default 0.03)", Number)
+    .option(
+      '--seed <n>',
+      'seed of the weights and the feature network (default 1)',
+      integer('--seed', 0),
+    )
+    .option('--size <n>', 'side of the built-in pictures (default 32)', integer('--size', 8))
+    .addOption(backendOption())
+    .option('--json', 'print JSON')
+    .action(
+      async (opts: {
+        content?: string;
+        style?: string;
+        out?: string;
+        iterations?: number;
+        steps?: number;
+        styleWeight?: number;
+        lr?: number;
+        seed?: number;
+        size?: number;
+        backend?: string;
+        json?: boolean;
+      }) => {
+        const { json: asJson, ...options } = opts;
+        process.exitCode = await stylizeCommand(options, createIo(Boolean(asJson)));
       },
     );
 

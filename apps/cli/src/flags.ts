@@ -76,6 +76,26 @@ export const TRAIN_FLAGS: FlagTable<RunConfigInput> = {
     window: '--window <n>',
     pathSteps: '--path-steps <n>',
   },
+  application: {
+    blackScholes: {
+      sigma: '--bs-sigma <sigma>',
+      r: '--bs-r <rate>',
+      sigmaStart: '--bs-sigma-start <sigma>',
+      rStart: '--bs-r-start <rate>',
+      noise: '--bs-noise <fraction>',
+      nodes: '--bs-nodes <n>',
+    },
+    inputSelection: {
+      features: '--features <n>',
+      relevant: '--relevant <k>',
+      lambda: '--l1 <lambda>',
+    },
+    mcDropout: {
+      rate: '--dropout <rate>',
+      samples: '--mc-samples <n>',
+      noise: '--curve-noise <s>',
+    },
+  },
 };
 
 /** A leaf of the table: its configuration path and flag. */

@@ -74,6 +74,13 @@ function shortVariant(args: string[], out: string, run: string): string[] {
   if (short.includes('--run')) short = withOption(short, '--run', run);
   if (command === 'landscape') short = withOption(withOption(short, '--grid', '5'), '--out', out);
   if (command === 'coarsen') short = withOption(short, '--out', out);
+  if (command === 'stylize') {
+    short = withOption(
+      withOption(withOption(short, '--iterations', '2'), '--size', '16'),
+      '--out',
+      out,
+    );
+  }
   return short;
 }
 

@@ -61,6 +61,7 @@ export default defineConfig({
             { text: 'Stability of a trained network', link: '/guide/stability' },
             { text: 'Second-order optimisers', link: '/guide/optimisers' },
             { text: 'Sequence models', link: '/guide/sequence-models' },
+            { text: 'Applications', link: '/guide/applications' },
             { text: 'Benchmarks', link: '/guide/benchmarks' },
           ],
         },

@@ -20,6 +20,7 @@ export {
 export { antisymmetricRecurrence } from './antisymmetric-recurrence.js';
 export { type ApplyContext, type ApplyFn, applyForward } from './apply-fn.js';
 export type { BatchNormLayerConfig } from './batch-norm.js';
+export type { BlackScholesLayerConfig } from './black-scholes-layer.js';
 export {
   analyseStability,
   type BlockStability,
@@ -40,6 +41,7 @@ export {
   type FeaturePartitionedDynamics,
   hamiltonianDynamics,
 } from './hamiltonian-dynamics.js';
+export type { InputSelectionLayerConfig } from './input-selection-layer.js';
 export type { InitializerName } from './internal/init.js';
 export type {
   InitSpec,

@@ -1,10 +1,12 @@
 import type { ActivationLayerConfig } from './activation-layer.js';
 import type { BatchNormLayerConfig } from './batch-norm.js';
+import type { BlackScholesLayerConfig } from './black-scholes-layer.js';
 import type { ConvLayerConfig } from './conv-layer.js';
 import type { DenseLayerConfig } from './dense-layer.js';
 import type { DropoutLayerConfig } from './dropout.js';
 import type { FlattenLayerConfig } from './flatten-layer.js';
 import type { FractalLayerConfig } from './fractal-block.js';
+import type { InputSelectionLayerConfig } from './input-selection-layer.js';
 import type { OdeLayerConfig } from './ode-block.js';
 import type { GlobalPoolLayerConfig, PoolLayerConfig } from './pool-layer.js';
 import type { SequenceLayerConfig } from './sequence-layer.js';
@@ -24,7 +26,9 @@ export type LayerConfig =
   | ActivationLayerConfig
   | OdeLayerConfig
   | FractalLayerConfig
-  | SequenceLayerConfig;
+  | SequenceLayerConfig
+  | InputSelectionLayerConfig
+  | BlackScholesLayerConfig;
 
 /**
  * A model as plain JSON: the input shape without the batch axis (`[d]` for vectors,

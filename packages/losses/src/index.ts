@@ -10,6 +10,7 @@ export {
   wassersteinGeneratorLoss,
 } from './gan.js';
 export { gaussianKl } from './gaussian-kl.js';
+export { gaussianNll } from './gaussian-nll.js';
 export { type Critic, type GradientPenaltyOptions, gradientPenalty } from './gradient-penalty.js';
 export { gramMatrix } from './gram-matrix.js';
 export {

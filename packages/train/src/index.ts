@@ -78,6 +78,7 @@ export {
   type RegressorEvaluation,
   regression,
 } from './regression.js';
+export { type ApplicationConfig, applicationConfigSchema } from './runs/application-config.js';
 export {
   type CoarsenedRun,
   type CoarsenRunOptions,
@@ -194,6 +195,13 @@ export {
   stabilityNotes,
   stabilityRun,
 } from './runs/stability-run.js';
+export { builtInStylePair } from './runs/stylize/style-pair.js';
+export { type StylizeOptions, type StylizeResult, stylize } from './runs/stylize/stylize.js';
+export {
+  type StylizeFilesOptions,
+  type StylizeFilesResult,
+  stylizeFiles,
+} from './runs/stylize/stylize-files.js';
 export { networkOptions } from './runs/tasks/network-options.js';
 export { VAR_LEVELS } from './runs/tasks/quantile-gbm-task.js';
 export { RUN_TASKS, taskOf } from './runs/tasks/registry.js';

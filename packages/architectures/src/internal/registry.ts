@@ -1,10 +1,12 @@
 import { activationLayerType } from '../activation-layer.js';
 import { batchNormLayerType } from '../batch-norm.js';
+import { blackScholesLayerType } from '../black-scholes-layer.js';
 import { convLayerType } from '../conv-layer.js';
 import { denseLayerType } from '../dense-layer.js';
 import { dropoutLayerType } from '../dropout.js';
 import { flattenLayerType } from '../flatten-layer.js';
 import { fractalLayerType } from '../fractal-block.js';
+import { inputSelectionLayerType } from '../input-selection-layer.js';
 import { odeLayerType } from '../ode-block.js';
 import { globalPoolLayerType, poolLayerType } from '../pool-layer.js';
 import { sequenceLayerType } from '../sequence-layer.js';
@@ -24,5 +26,7 @@ export const LAYER_REGISTRY: ReadonlyMap<string, LayerType> = new Map(
     odeLayerType,
     fractalLayerType,
     sequenceLayerType,
+    inputSelectionLayerType,
+    blackScholesLayerType,
   ].map((t) => [t.type, t]),
 );

@@ -5,6 +5,7 @@ import { TRANSFER_METHODS } from '@runge/multigrid';
 import { BACKEND_REQUESTS, ConfigError } from '@runge/tensor-ops';
 import { z } from 'zod';
 import { SCHEDULE_TYPES } from '../schedule.js';
+import { applicationConfigSchema } from './application-config.js';
 import { DATA_SOURCES } from './run-data-sources.js';
 import { OPTIMIZER_NAMES } from './run-optimizer.js';
 import { secondOrderSchema } from './run-second-order.js';
@@ -144,6 +145,7 @@ export const runConfigSchema = z.strictObject({
     })
     .prefault({}),
   sequence: sequenceConfigSchema,
+  application: applicationConfigSchema.describe('settings of the application tasks'),
 });
 
 /** A resolved run configuration (every default filled in). */

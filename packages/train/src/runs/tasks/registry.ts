@@ -1,6 +1,9 @@
 // The registry of run tasks: one entry per name of TASK_NAMES.
 import type { RunConfig } from '../run-config.js';
+import { blackScholesTask } from './black-scholes-task.js';
 import { classificationTask } from './classification-task.js';
+import { inputSelectionTask } from './input-selection-task.js';
+import { mcDropoutTask } from './mc-dropout-task.js';
 import { quantileGbmTask } from './quantile-gbm-task.js';
 import { regressionTask } from './regression-task.js';
 import type { RunTask } from './run-task.js';
@@ -20,6 +23,9 @@ export const RUN_TASKS: Readonly<Record<TaskName, RunTask>> = Object.freeze({
   regression: regressionTask,
   'sequence-mnist': sequenceMnistTask,
   'quantile-gbm': quantileGbmTask,
+  'black-scholes': blackScholesTask,
+  'input-selection': inputSelectionTask,
+  'mc-dropout': mcDropoutTask,
 });
 
 /**

@@ -7,6 +7,9 @@
  * - `regression`: mean squared error on real-valued targets; the test RMSE and R².
  * - `sequence-mnist`: the digits read row by row by a recurrent cell; accuracy and confusion.
  * - `quantile-gbm`: the next value of GBM paths at P90 and P99 (pinball loss); coverage.
+ * - `black-scholes`: a finite-difference Black–Scholes network learns σ and r from call quotes.
+ * - `input-selection`: an L1 input-selection layer ranks the inputs of a sparse regression.
+ * - `mc-dropout`: Monte-Carlo dropout predictive intervals on a noisy curve, with their coverage.
  *
  * @example
  * ```ts
@@ -18,6 +21,9 @@ export const TASK_NAMES = Object.freeze([
   'regression',
   'sequence-mnist',
   'quantile-gbm',
+  'black-scholes',
+  'input-selection',
+  'mc-dropout',
 ] as const);
 
 /** A name of {@link TASK_NAMES}. */
