@@ -42,6 +42,10 @@ export const blackScholesTask: RunTask = {
   targets: 'values',
   sources: [],
   headline: 'rmse',
+  defaults: {
+    data: { points: 200, validation: 0 },
+    train: { epochs: 16, batchSize: 16, optimizer: 'adam', lr: 0.2 },
+  },
   async loadData(config: RunConfig) {
     const s = config.application.blackScholes;
     const rng = Rng.fromSeed(config.seed).split();

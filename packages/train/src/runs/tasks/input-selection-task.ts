@@ -61,6 +61,10 @@ export const inputSelectionTask: RunTask = {
   targets: 'values',
   sources: [],
   headline: 'rmse',
+  defaults: {
+    data: { points: 500, validation: 0 },
+    train: { epochs: 20, batchSize: 32, optimizer: 'adam', lr: 0.01 },
+  },
   check(config, { source, name }) {
     const { features, relevant } = config.application.inputSelection;
     if (relevant > features) {

@@ -186,6 +186,11 @@ export const mcDropoutTask: RunTask = {
   targets: 'values',
   sources: [],
   headline: 'rmse',
+  defaults: {
+    data: { points: 6000, validation: 0.3 },
+    model: { channels: 32 },
+    train: { epochs: 4, batchSize: 128, optimizer: 'adam', lr: 0.02 },
+  },
   async loadData(config: RunConfig) {
     return curveData(config);
   },
