@@ -78,5 +78,10 @@ export {
   resnetDynamics,
   type TwoLayerWeights,
 } from './resnet-dynamics.js';
+export {
+  type SpectralNormalized,
+  spectralNormalize,
+  type WeightOperator,
+} from './spectral-normalization.js';
 export type { LayerSummary, ModelSummary } from './summary.js';
 export { scaleSteps, type WithStepsOptions, withSteps } from './with-steps.js';
