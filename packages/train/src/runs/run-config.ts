@@ -5,6 +5,7 @@ import { TRANSFER_METHODS } from '@runge/multigrid';
 import { BACKEND_REQUESTS, ConfigError } from '@runge/tensor-ops';
 import { z } from 'zod';
 import { SCHEDULE_TYPES } from '../schedule.js';
+import { generativeConfigSchema } from './generative-config.js';
 import { DATA_SOURCES } from './run-data-sources.js';
 import { OPTIMIZER_NAMES } from './run-optimizer.js';
 import { taskOf } from './tasks/registry.js';
@@ -139,6 +140,7 @@ export const runConfigSchema = z.strictObject({
         .describe('multilevel training also refines the depth N/2^(L−1−ℓ) → N'),
     })
     .prefault({}),
+  generative: generativeConfigSchema,
 });
 
 /** A resolved run configuration (every default filled in). */

@@ -6,7 +6,9 @@
  * - `idx`: MNIST-format files (`train-images-idx3-ubyte[.gz]`, …) in `data.path`;
  * - `cifar10`: the CIFAR-10 binary batches in `data.path`;
  * - `spirals`, `peaks`, `ellipses`: synthetic sets drawn from the run's seed (`data.points`,
- *   `data.classes`); `peaks` gives the surface's values to a regression task.
+ *   `data.classes`); `peaks` gives the surface's values to a regression task;
+ * - `gbm`: paths of geometric Brownian motion drawn from the run's seed (the `generative.gbm`
+ *   settings), the data of the GAN tasks.
  *
  * @example
  * ```ts
@@ -20,6 +22,7 @@ export const DATA_SOURCES = Object.freeze([
   'spirals',
   'peaks',
   'ellipses',
+  'gbm',
 ] as const);
 
 /** A name of {@link DATA_SOURCES}. */

@@ -1,6 +1,7 @@
 // The registry of run tasks: one entry per name of TASK_NAMES.
 import type { RunConfig } from '../run-config.js';
 import { classificationTask } from './classification-task.js';
+import { ganGbmTask, wganGbmTask } from './gbm-gan-task.js';
 import { regressionTask } from './regression-task.js';
 import type { RunTask } from './run-task.js';
 import type { TaskName } from './task-names.js';
@@ -16,6 +17,8 @@ import type { TaskName } from './task-names.js';
 export const RUN_TASKS: Readonly<Record<TaskName, RunTask>> = Object.freeze({
   classification: classificationTask,
   regression: regressionTask,
+  'gan-gbm': ganGbmTask,
+  'wgan-gbm': wganGbmTask,
 });
 
 /**

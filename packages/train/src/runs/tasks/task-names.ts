@@ -5,13 +5,21 @@
  * trained model is judged.
  * - `classification`: softmax cross-entropy on class labels; accuracy and the confusion matrix.
  * - `regression`: mean squared error on real-valued targets; the test RMSE and R².
+ * - `gan-gbm`: a GAN (discriminator, non-saturating loss) learns the log-returns of geometric
+ *   Brownian motion paths; judged by their moments and the Kolmogorov–Smirnov statistic.
+ * - `wgan-gbm`: the same with a WGAN critic (spectral normalisation, optional gradient penalty).
  *
  * @example
  * ```ts
  * TASK_NAMES.includes('classification'); // true
  * ```
  */
-export const TASK_NAMES = Object.freeze(['classification', 'regression'] as const);
+export const TASK_NAMES = Object.freeze([
+  'classification',
+  'regression',
+  'gan-gbm',
+  'wgan-gbm',
+] as const);
 
 /** A name of {@link TASK_NAMES}. */
 export type TaskName = (typeof TASK_NAMES)[number];
