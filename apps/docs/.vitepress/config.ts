@@ -33,6 +33,7 @@ export default defineConfig({
             { text: 'Stable architectures', link: '/guide/architectures' },
             { text: 'Multigrid: resolutions and depths', link: '/guide/multigrid' },
             { text: 'Stability of a trained network', link: '/guide/stability' },
+            { text: 'Generative models', link: '/guide/generative-models' },
             { text: 'Benchmarks', link: '/guide/benchmarks' },
           ],
         },

@@ -7,7 +7,8 @@ import type { RunConfig } from './run-config.js';
 
 /**
  * The optimisers of run configurations (`train.optimizer`): `sgd` (plain), `momentum` (SGD with
- * Nesterov momentum `train.momentum`), `adam`.
+ * Nesterov momentum `train.momentum`), `adam` (whose first-moment decay β₁ is `train.momentum`;
+ * the default 0.9 is Adam's usual β₁, and GANs train more steadily with 0.5).
  *
  * @example
  * ```ts
@@ -34,7 +35,7 @@ export function optimizerOf(config: RunConfig): Optimizer {
     case 'momentum':
       return sgd({ momentum: config.train.momentum, nesterov: true });
     case 'adam':
-      return adam();
+      return adam({ beta1: config.train.momentum });
   }
 }
 

@@ -5,6 +5,7 @@ import { ganGbmTask, wganGbmTask } from './gbm-gan-task.js';
 import { regressionTask } from './regression-task.js';
 import type { RunTask } from './run-task.js';
 import type { TaskName } from './task-names.js';
+import { vaeMnistTask } from './vae-mnist-task.js';
 
 /**
  * Every task a run configuration can name, by name.
@@ -19,6 +20,7 @@ export const RUN_TASKS: Readonly<Record<TaskName, RunTask>> = Object.freeze({
   regression: regressionTask,
   'gan-gbm': ganGbmTask,
   'wgan-gbm': wganGbmTask,
+  'vae-mnist': vaeMnistTask,
 });
 
 /**

@@ -8,6 +8,7 @@
  * - `gan-gbm`: a GAN (discriminator, non-saturating loss) learns the log-returns of geometric
  *   Brownian motion paths; judged by their moments and the Kolmogorov–Smirnov statistic.
  * - `wgan-gbm`: the same with a WGAN critic (spectral normalisation, optional gradient penalty).
+ * - `vae-mnist`: a variational autoencoder learns the MNIST digits; judged by the test ELBO.
  *
  * @example
  * ```ts
@@ -19,6 +20,7 @@ export const TASK_NAMES = Object.freeze([
   'regression',
   'gan-gbm',
   'wgan-gbm',
+  'vae-mnist',
 ] as const);
 
 /** A name of {@link TASK_NAMES}. */
