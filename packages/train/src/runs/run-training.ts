@@ -312,7 +312,14 @@ export async function runTraining(
         }
         await fs.mkdir(paths.dir, { recursive: true });
       } else {
-        const name = config.name ?? (config.model.config ? 'custom' : config.model.preset);
+        // Tasks with their own networks (a GAN, a VAE) name the run after the task.
+        const name =
+          config.name ??
+          (taskOf(config).networks
+            ? config.task
+            : config.model.config
+              ? 'custom'
+              : config.model.preset);
         paths = await newRunDir(config.output, name);
       }
       release = await lockRun(paths);
