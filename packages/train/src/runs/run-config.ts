@@ -110,7 +110,7 @@ export const runConfigSchema = z.strictObject({
       optimizer: z.enum(OPTIMIZER_NAMES).default('momentum').describe('optimiser'),
       lr: z.number().positive().default(0.05).describe('peak learning rate'),
       schedule: z.enum(SCHEDULE_TYPES).default('cosine').describe('learning-rate schedule'),
-      momentum: z.number().min(0).max(0.999).default(0.9).describe('momentum coefficient (β₁ of adam)'),
+      momentum: z.number().min(0).max(0.999).default(0.9).describe('momentum (β₁ of adam)'),
       clipNorm: z.number().positive().optional().describe('clip gradients by this global norm'),
       weightDecay: z.number().min(0).default(0).describe('decoupled weight decay'),
       earlyStopping: z
