@@ -53,7 +53,7 @@ async function trainOnShiftedData(task: RunTask): Promise<{
   const result = await fit({
     problem,
     train: tensorSource({ x, y }),
-    epochs: 25,
+    epochs: 15,
     batchSize: 64,
     seed: 1,
   });
