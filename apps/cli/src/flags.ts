@@ -55,6 +55,13 @@ export const TRAIN_FLAGS: FlagTable<RunConfigInput> = {
     momentum: '--momentum <beta>',
     clipNorm: '--clip-norm <tau>',
     weightDecay: '--weight-decay <lambda>',
+    secondOrder: {
+      iterations: '--iterations-per-batch <n>',
+      memory: '--lbfgs-memory <m>',
+      cgIterations: '--cg-iterations <n>',
+      damping: '--damping <lambda>',
+      headLambda: '--head-lambda <lambda>',
+    },
     earlyStopping: null,
     checkpointEvery: '--checkpoint-every <n>',
     multilevel: '--multilevel <levels>',

@@ -16,11 +16,32 @@ export default defineConfig({
   cleanUrls: true,
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   markdown: { math: true },
+  vite: {
+    // The live page loads Runge in the browser only; the server render never runs it, so it
+    // imports the packages' Node builds as they are instead of bundling them.
+    ssr: {
+      external: [
+        '@runge/architectures',
+        '@runge/datasets',
+        '@runge/integrators',
+        '@runge/tensor-ops',
+        '@runge/train',
+      ],
+    },
+    build: {
+      rollupOptions: {
+        // The run layer of @runge/train loads run-config files with c12, a Node-only library,
+        // through a dynamic import that the live page never reaches: leave it out of the bundle.
+        external: ['c12'],
+      },
+    },
+  },
   themeConfig: {
     search: { provider: 'local' },
     nav: [
       { text: 'Guide', link: '/guide/getting-started' },
       { text: 'Mathematics', link: '/math/' },
+      { text: 'Play', link: '/play/' },
       { text: 'API', link: '/api/' },
     ],
     sidebar: {
@@ -29,11 +50,17 @@ export default defineConfig({
           text: 'Guide',
           items: [
             { text: 'Getting started', link: '/guide/getting-started' },
+            { text: 'Networks as ODEs', link: '/guide/networks-as-odes' },
+            { text: 'Integrators and gradient modes', link: '/guide/integrators' },
+            { text: 'Losses', link: '/guide/losses' },
+            { text: 'Datasets', link: '/guide/datasets' },
+            { text: 'Backends', link: '/guide/backends' },
             { text: 'Training from the command line', link: '/guide/cli' },
             { text: 'Stable architectures', link: '/guide/architectures' },
             { text: 'Multigrid: resolutions and depths', link: '/guide/multigrid' },
             { text: 'Stability of a trained network', link: '/guide/stability' },
             { text: 'Generative models', link: '/guide/generative-models' },
+            { text: 'Second-order optimisers', link: '/guide/optimisers' },
             { text: 'Benchmarks', link: '/guide/benchmarks' },
           ],
         },

@@ -46,3 +46,120 @@ describe('the guides’ examples run as published', () => {
     expect(Math.abs(accuracy(32) - accuracy(8))).toBeLessThanOrEqual(1.5);
   });
 });
+
+describe('the guides’ examples run as published: integrators', () => {
+  it('networks as ODEs: refining the steps of the same weights converges at the integrator’s order', {
+    timeout: EXAMPLE_TIMEOUT_MS,
+  }, async () => {
+    const { code, out, err } = await runExample('ode-convergence.mjs');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const ratios = (method: string): number[] => {
+      const match = out.match(new RegExp(`${method}: successive ratios ([\\d., ]+)`));
+      if (!match) throw new Error(`no ratios for ${method} in:\n${out}`);
+      return (match[1] as string).split(', ').map(Number);
+    };
+    // forward Euler has order 1: halving h halves the error, the ratio tends to 2¹
+    const euler = ratios('euler');
+    expect(euler).toHaveLength(3);
+    for (const r of euler) expect(r).toBeGreaterThan(1.5);
+    expect(Math.abs((euler.at(-1) as number) - 2)).toBeLessThan(0.15);
+    // RK4 has order 4: the ratio tends to 2⁴ = 16 until float32 round-off (~1e-6) takes over
+    const rk4 = ratios('rk4');
+    expect(rk4[0]).toBeGreaterThan(10);
+    expect(rk4[1]).toBeGreaterThan(12);
+    expect(rk4[1]).toBeLessThan(18);
+  });
+
+  it('gradient modes: the same gradient, memory growing like N, √N and not at all', {
+    timeout: EXAMPLE_TIMEOUT_MS,
+  }, async () => {
+    const { code, out, err } = await runExample('gradient-modes.mjs');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const row = (steps: number, mode: string): { peak: number; error: number } => {
+      const match = out.match(
+        new RegExp(
+          `N = ${steps} ${mode}: peak (\\d+) KiB, \\d+ ms, gradient vs backprop ([\\d.e+-]+)`,
+        ),
+      );
+      if (!match) throw new Error(`no row for N = ${steps} ${mode} in:\n${out}`);
+      return { peak: Number(match[1]), error: Number(match[2]) };
+    };
+    for (const steps of [16, 128]) {
+      // checkpointing and reversible leapfrog recompute backprop's gradient; the adjoint of
+      // leapfrog solved by leapfrog is the discrete gradient too: equal up to float32 rounding
+      for (const mode of ['checkpoint', 'adjoint', 'reversible']) {
+        expect(row(steps, mode).error).toBeLessThan(1e-5);
+      }
+    }
+    // backprop stores every step: 8× the steps, 8× the memory (plus a constant)
+    const backprop = row(128, 'backprop').peak / row(16, 'backprop').peak;
+    expect(backprop).toBeGreaterThan(6.5);
+    expect(backprop).toBeLessThan(8.5);
+    // checkpointing every ⌈√N⌉ steps stores N/k + k states: (128/12 + 12)/(16/4 + 4) ≈ 2.8
+    const checkpoint = row(128, 'checkpoint').peak / row(16, 'checkpoint').peak;
+    expect(checkpoint).toBeGreaterThan(2);
+    expect(checkpoint).toBeLessThan(4);
+    // the adjoint and the reversible scheme store no trajectory: memory independent of N
+    for (const mode of ['adjoint', 'reversible']) {
+      expect(row(128, mode).peak).toBeLessThanOrEqual(1.1 * row(16, mode).peak);
+      expect(row(128, mode).peak).toBeLessThan(row(16, 'backprop').peak);
+    }
+  });
+});
+
+describe('the guides’ examples run as published: data, losses, backends', () => {
+  /** The number after `label` in the output. */
+  const numberAfter = (out: string, label: string): number => {
+    const match = out.match(new RegExp(`${label}:? (-?[\\d.]+)`));
+    if (!match) throw new Error(`no '${label}' in:\n${out}`);
+    return Number(match[1]);
+  };
+
+  it('datasets: the statistics that define each set', { timeout: EXAMPLE_TIMEOUT_MS }, async () => {
+    const { code, out, err } = await runExample('datasets.mjs');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('spirals: x 1000,2, y 1000, 2 classes');
+    // each peaks class covers 1/5 of the square: 5,000 uniform points give 0.2 ± 3 std (0.017)
+    const fractions = (out.match(/peaks: class fractions ([\d., ]+)/)?.[1] ?? '')
+      .split(', ')
+      .map(Number);
+    expect(fractions).toHaveLength(5);
+    for (const f of fractions) expect(Math.abs(f - 0.2)).toBeLessThan(0.017);
+    // E[S_T] = 100 e^0.05 = 105.127; the mean of 4,000 paths has std 100 e^μ √(e^σ² − 1)/√4000 ≈ 0.34
+    expect(Math.abs(numberAfter(out, 'mean S_T') - 100 * Math.exp(0.05))).toBeLessThan(1.1);
+    // Black–Scholes at S = K = 100, T = 1, σ = 0.2, r = 0.05: C = 10.4506 (Hull's table value),
+    // and put–call parity C − P = S − K e^{−rT} = 100 (1 − e^{−0.05}) = 4.8771
+    expect(numberAfter(out, 'call')).toBeCloseTo(10.4506, 3);
+    expect(numberAfter(out, 'C − P')).toBeCloseTo(100 * (1 - Math.exp(-0.05)), 3);
+    expect(out).toContain('mnist: x 2004,28,28,1, 10 classes');
+  });
+
+  it('losses: the values written out by hand', { timeout: EXAMPLE_TIMEOUT_MS }, async () => {
+    const { code, out, err } = await runExample('losses.mjs');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    // log(1 + e⁻²), log(1 + e¹) − 1 and log(e³ + 1) for the three examples, averaged
+    const ce = (Math.log1p(Math.exp(-2)) + Math.log1p(Math.E) - 1 + Math.log(Math.exp(3) + 1)) / 3;
+    expect(numberAfter(out, 'cross-entropy')).toBeCloseTo(ce, 5);
+    // argmax [0, 1, 0] against [0, 1, 1]
+    expect(numberAfter(out, 'accuracy')).toBeCloseTo(2 / 3, 5);
+    // (1² + 2² + 0²) / 3
+    expect(numberAfter(out, 'mse')).toBeCloseTo(5 / 3, 5);
+    // over by 1: 0.1·1; under by 2: 0.9·2; exact: 0
+    expect(numberAfter(out, 'quantile 0.9')).toBeCloseTo((0.1 + 1.8) / 3, 5);
+  });
+
+  it('backends: wasm by default, gradients registered', {
+    timeout: EXAMPLE_TIMEOUT_MS,
+  }, async () => {
+    const { code, out, err } = await runExample('backend.mjs');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('backend: wasm (@tensorflow/tfjs-backend-wasm)');
+    expect(out).toContain('note: @tensorflow/tfjs-node is not installed');
+    expect(out).toContain('gradient of Σx² at [1, 2, 3]: [2, 4, 6]');
+  });
+});

@@ -52,8 +52,11 @@ function apiPages(): string[] {
 const GUIDES = markdownPages('guide');
 const MATHS = markdownPages('math');
 const API = apiPages();
-/** Pages whose prose may hold TeX: every dollar sign or backslash command must have rendered. */
-const PROSE = ['/', ...GUIDES, ...MATHS];
+/**
+ * Pages whose prose may hold TeX: every dollar sign or backslash command must have rendered. The
+ * live page is opened here like the others; play-page.test.ts trains on it.
+ */
+const PROSE = ['/', '/play/', ...GUIDES, ...MATHS];
 const PAGES = [...PROSE, ...API];
 
 /** What a reader's browser reports while one page loads. */
@@ -253,6 +256,33 @@ describe('the documentation site', () => {
 
   it.each([...GUIDES, ...MATHS])('%s is listed in its section’s sidebar', (path) => {
     expect(reports.get(path)?.sidebar ?? []).toContain(path);
+  });
+
+  it('links every package’s API page from the API index, and finds the API by local search', {
+    timeout: LIMIT_MS,
+  }, async () => {
+    requireSiteAndBrowser();
+    expect(browser, 'the browser was not started (see the first test)').toBeDefined();
+    if (!browser) return;
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${origin}/api/`, { waitUntil: 'networkidle' });
+      const linked = await page.evaluate(() =>
+        [...document.querySelectorAll('.vp-doc a[href]')].map(
+          (a) => new URL((a as HTMLAnchorElement).href).pathname,
+        ),
+      );
+      for (const api of API) expect(linked).toContain(api);
+
+      // VitePress's local search: the search box lists the function's API page
+      await page.locator('.VPNavBarSearch button').click();
+      await page.locator('#localsearch-input').fill('analyseStability');
+      const hit = page.locator('.VPLocalSearchBox a[href*="analyseStability"]').first();
+      await hit.waitFor({ state: 'visible', timeout: 60_000 });
+      expect(await hit.getAttribute('href')).toContain('/api/@runge/architectures/');
+    } finally {
+      await page.close();
+    }
   });
 
   it('has no broken internal link or anchor on those pages', { timeout: LIMIT_MS }, async () => {

@@ -137,6 +137,7 @@ export function classification<P extends TensorTree>(
       softmaxCrossEntropy(logits, labels, { checkLabels: false }));
   return supervised(options, {
     learningRate: 0.05,
+    ...(options.loss === undefined ? { outputLoss: 'softmax-cross-entropy' as const } : {}),
     loss: (y, batch) => ({
       loss: lossFn(y, batch.y),
       metrics: { accuracy: accuracy(y, batch.y) },

@@ -7,6 +7,11 @@ export {
   evaluateClassifier,
 } from './classification.js';
 export { clipByGlobalNorm } from './clip.js';
+export {
+  type ConjugateGradientOptions,
+  type ConjugateGradientResult,
+  conjugateGradient,
+} from './conjugate-gradient.js';
 export type { EarlyState } from './early-stopping.js';
 export type { EpochRecord, Metrics, StopReason, TrainEvent } from './events.js';
 export { fit } from './fit.js';
@@ -16,7 +21,47 @@ export {
   type FitCheckpointTrees,
 } from './fit-checkpoint.js';
 export type { EarlyStoppingOptions, EpochEnd, FitOptions, FitResult } from './fit-options.js';
-export type { Optimizer, OptimizerConfig, UpdateContext } from './optimizer.js';
+export {
+  type GaussNewtonOptions,
+  type GaussNewtonProblem,
+  gaussNewton,
+  gaussNewtonOptimizer,
+} from './gauss-newton.js';
+export { type LbfgsOptions, lbfgs, lbfgsMinimize, lbfgsOptimizer } from './lbfgs.js';
+export {
+  type LinePoint,
+  type LineSearchResult,
+  type StrongWolfeOptions,
+  strongWolfeLineSearch,
+} from './line-search.js';
+export type { IterationRecord, MinimizeResult, MinimizeStop } from './minimize-result.js';
+export {
+  hessianVectorProduct,
+  type NewtonOptions,
+  newton,
+  newtonMinimize,
+  newtonOptimizer,
+} from './newton.js';
+export type {
+  Optimizer,
+  OptimizerConfig,
+  SupervisedUpdate,
+  UpdateContext,
+} from './optimizer.js';
+export {
+  OUTPUT_LOSSES,
+  type OutputLoss,
+  type OutputLossName,
+  outputLoss,
+} from './output-loss.js';
+export {
+  type ParamVector,
+  paramVector,
+  treeObjective,
+  type VectorEvaluation,
+  type VectorObjective,
+  vectorObjective,
+} from './param-vector.js';
 export { predict } from './predict.js';
 export type {
   DataSource,
@@ -24,6 +69,7 @@ export type {
   LossOutput,
   ParamsRecord,
   Player,
+  PlayerSupervision,
   TrainingProblem,
 } from './problem.js';
 export {
@@ -113,11 +159,18 @@ export {
 export {
   checkpointLevel,
   type RunCheckpointConfig,
-  type TrainLevelsOptions,
   type TrainedNetwork,
+  type TrainLevelsOptions,
   type TrainLevelsResult,
   trainLevels,
 } from './runs/run-pipeline.js';
+export {
+  SECOND_ORDER_OPTIMIZERS,
+  type SecondOrderOptimizerName,
+  type SecondOrderSettings,
+  secondOrderOptimizer,
+  secondOrderSchema,
+} from './runs/run-second-order.js';
 export type { LevelSummary, RunSummary } from './runs/run-summary.js';
 export {
   type ResumeRunOptions,
@@ -133,6 +186,7 @@ export {
   stabilityNotes,
   stabilityRun,
 } from './runs/stability-run.js';
+export { networkOptions } from './runs/tasks/network-options.js';
 export { RUN_TASKS, taskOf } from './runs/tasks/registry.js';
 export {
   evaluationRecord,
@@ -160,3 +214,10 @@ export {
   supervised,
 } from './supervised.js';
 export { type Batch, tensorSource } from './tensor-source.js';
+export {
+  type SoftmaxHeadOptions,
+  type SoftmaxHeadSolution,
+  solveSoftmaxHead,
+  type VariableProjectionOptions,
+  variableProjection,
+} from './variable-projection.js';

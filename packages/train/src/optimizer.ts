@@ -1,5 +1,21 @@
 import type { TensorTree } from '@runge/tensor-ops';
 import type * as tf from '@tensorflow/tfjs-core';
+import type { OutputLossName } from './output-loss.js';
+
+/**
+ * The batch of a supervised problem as an optimiser that needs the model's outputs sees it
+ * (Gauss–Newton, variable projection): inputs, targets, the forward pass and the loss's kind.
+ */
+export interface SupervisedUpdate<P extends TensorTree = TensorTree> {
+  /** The batch's inputs `[N, ...]`. */
+  readonly inputs: tf.Tensor;
+  /** The batch's targets (values `[N, k]` or class labels). */
+  readonly targets: tf.Tensor;
+  /** The model's outputs `[N, k]` on `inputs` at other parameters (evaluation mode, deterministic); the caller owns them. */
+  readonly outputs: (params: P) => tf.Tensor;
+  /** The loss of the outputs the problem minimises. */
+  readonly loss: OutputLossName;
+}
 
 /** What an optimiser knows about the step it is taking. */
 export interface UpdateContext<P extends TensorTree = TensorTree> {
@@ -14,6 +30,8 @@ export interface UpdateContext<P extends TensorTree = TensorTree> {
    * second-order methods). The caller owns the returned tensors.
    */
   readonly valueAndGrad: (params: P) => { value: tf.Scalar; grads: P };
+  /** The batch and forward pass, when the problem is supervised with an output loss Gauss–Newton knows. */
+  readonly supervised?: SupervisedUpdate<P>;
 }
 
 /**

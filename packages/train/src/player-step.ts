@@ -90,6 +90,16 @@ export function playerStep<B>(
     metrics[name('gradNorm', index)] = clipped.norm;
   }
   vars.updates[index] = (vars.updates[index] as number) + 1;
+  const sup = player.supervision;
+  const supervised = sup
+    ? {
+        inputs: sup.inputs(batch),
+        targets: sup.targets(batch),
+        outputs: (p: TensorTree) =>
+          sup.outputs({ ...vars.params, [key]: p }, vars.state, sup.inputs(batch)),
+        loss: sup.loss,
+      }
+    : undefined;
   const result = player.optimizer.update(
     vars.params[key] as TensorTree,
     g,
@@ -99,6 +109,7 @@ export function playerStep<B>(
       step: vars.updates[index] as number,
       loss: value,
       valueAndGrad: (p) => valueAndGrad((q: TensorTree) => lossOf(q, false))(p),
+      ...(supervised ? { supervised } : {}),
     },
   );
   let next = result.params;

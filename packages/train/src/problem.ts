@@ -1,6 +1,7 @@
 import type { Rng, TensorTree } from '@runge/tensor-ops';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Optimizer } from './optimizer.js';
+import type { OutputLossName } from './output-loss.js';
 import type { Schedule, ScheduleConfig } from './schedule.js';
 
 /** The trainable parameters of a problem, by name: `{ model }`, or `{ generator, critic }`. */
@@ -26,6 +27,22 @@ export interface LossOutput {
   readonly metrics?: Readonly<Record<string, tf.Scalar>>;
   /** The new non-trainable state (e.g. batch-norm running statistics), replacing the old one. */
   readonly state?: TensorTree;
+}
+
+/**
+ * How a supervised player's loss is made, for optimisers that need the model's outputs
+ * (Gauss–Newton, variable projection): the loss is `ℓ(F(θ; x), y)` with `ℓ` one of
+ * `OUTPUT_LOSSES`.
+ */
+export interface PlayerSupervision<B = unknown> {
+  /** The batch's inputs. */
+  readonly inputs: (batch: B) => tf.Tensor;
+  /** The batch's targets. */
+  readonly targets: (batch: B) => tf.Tensor;
+  /** The outputs `F(θ; x)` in evaluation mode (deterministic); the caller owns them. */
+  readonly outputs: (params: ParamsRecord, state: TensorTree, x: tf.Tensor) => tf.Tensor;
+  /** The loss `ℓ` of the outputs. */
+  readonly loss: OutputLossName;
 }
 
 /**
@@ -56,6 +73,8 @@ export interface Player<B = unknown> {
   readonly clipNorm?: number;
   /** Decoupled weight decay: after the update `θ ← θ − η λ θ`. */
   readonly weightDecay?: number;
+  /** The loss as outputs and targets, for Gauss–Newton and variable projection (supervised problems set it). */
+  readonly supervision?: PlayerSupervision<B>;
 }
 
 /**

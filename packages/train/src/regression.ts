@@ -97,6 +97,7 @@ export function regression<P extends TensorTree>(
 ): TrainingProblem<Batch> {
   return supervised(options, {
     learningRate: 0.01,
+    outputLoss: 'squared-error',
     loss: (y, batch) => {
       const loss = mse(y, batch.y);
       return { loss, metrics: { rmse: tf.sqrt(loss) as tf.Scalar } };

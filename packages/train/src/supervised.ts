@@ -1,12 +1,23 @@
 // Supervised learning for fit: the one-player problem of a model fitted to targets, which classification, regression and the run tasks specialise with their loss and metrics.
 import { type ApplyFn, applyForward } from '@runge/architectures';
-import type { Rng, TensorTree } from '@runge/tensor-ops';
-import type * as tf from '@tensorflow/tfjs-core';
+import { Rng, type TensorTree } from '@runge/tensor-ops';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Optimizer } from './optimizer.js';
-import type { DataSource, LossContext, LossOutput, TrainingProblem } from './problem.js';
+import type { OutputLossName } from './output-loss.js';
+import type {
+  DataSource,
+  LossContext,
+  LossOutput,
+  ParamsRecord,
+  PlayerSupervision,
+  TrainingProblem,
+} from './problem.js';
 import type { Schedule, ScheduleConfig } from './schedule.js';
 import { sgd } from './sgd.js';
 import type { Batch } from './tensor-source.js';
+
+/** Evaluation-mode forward passes use no randomness; a fixed generator satisfies the layers that ask for one. */
+const EVAL_RNG = Rng.fromSeed(0);
 
 /** What every supervised problem takes: the model, its variables and how to train it. */
 export interface SupervisedOptions<P extends TensorTree> {
@@ -41,6 +52,11 @@ export interface SupervisedObjective<P extends TensorTree> {
   readonly learningRate: number;
   /** The loss (and metrics to report) of predictions `y` against a batch's targets. */
   readonly loss: (y: tf.Tensor, batch: Batch) => Pick<LossOutput, 'loss' | 'metrics'>;
+  /**
+   * The loss as one of `OUTPUT_LOSSES` of the outputs, when it is one: then the player carries its
+   * {@link PlayerSupervision} and Gauss–Newton and variable projection can train it.
+   */
+  readonly outputLoss?: OutputLossName;
   /** Metrics of trained parameters on held-out data. */
   readonly evaluate: (
     params: P,
@@ -90,6 +106,24 @@ export function supervised<P extends TensorTree>(
           });
           return { ...objective.loss(y, batch), ...(next ? { state: next } : {}) };
         },
+        ...(objective.outputLoss
+          ? {
+              supervision: {
+                inputs: (batch: Batch) => batch.x,
+                targets: (batch: Batch) => batch.y,
+                outputs: (params: ParamsRecord, state: TensorTree, x: tf.Tensor) =>
+                  tf.tidy(
+                    () =>
+                      applyForward(options.apply, params.model as P, x, {
+                        training: false,
+                        rng: EVAL_RNG,
+                        state,
+                      }).y,
+                  ),
+                loss: objective.outputLoss,
+              },
+            }
+          : {}),
       },
     ],
     evaluate: (params, state, data) =>

@@ -8,6 +8,7 @@ import { SCHEDULE_TYPES } from '../schedule.js';
 import { generativeConfigSchema } from './generative-config.js';
 import { DATA_SOURCES } from './run-data-sources.js';
 import { OPTIMIZER_NAMES } from './run-optimizer.js';
+import { secondOrderSchema } from './run-second-order.js';
 import { taskOf } from './tasks/registry.js';
 import { TASK_NAMES } from './tasks/task-names.js';
 
@@ -113,6 +114,7 @@ export const runConfigSchema = z.strictObject({
       momentum: z.number().min(0).max(0.999).default(0.9).describe('momentum (β₁ of adam)'),
       clipNorm: z.number().positive().optional().describe('clip gradients by this global norm'),
       weightDecay: z.number().min(0).default(0).describe('decoupled weight decay'),
+      secondOrder: secondOrderSchema.describe('settings of lbfgs, newton, gauss-newton and varpro'),
       earlyStopping: z
         .strictObject({
           metric: z.string().default('validation.accuracy'),

@@ -1,34 +1,46 @@
 // The optimisers a run configuration can name, and the optimiser and learning-rate schedule it asks for.
+import type { Model } from '@runge/architectures';
 import { adam } from '../adam.js';
 import type { Optimizer } from '../optimizer.js';
 import type { ScheduleConfig } from '../schedule.js';
 import { sgd } from '../sgd.js';
 import type { RunConfig } from './run-config.js';
+import { SECOND_ORDER_OPTIMIZERS, secondOrderOptimizer } from './run-second-order.js';
 
 /**
  * The optimisers of run configurations (`train.optimizer`): `sgd` (plain), `momentum` (SGD with
  * Nesterov momentum `train.momentum`), `adam` (whose first-moment decay β₁ is `train.momentum`;
- * the default 0.9 is Adam's usual β₁, and GANs train more steadily with 0.5).
+ * the default 0.9 is Adam's usual β₁, and GANs train more steadily with 0.5), and the
+ * second-order ones of {@link SECOND_ORDER_OPTIMIZERS} (`lbfgs`, `newton`, `gauss-newton`, `varpro`).
  *
  * @example
  * ```ts
  * OPTIMIZER_NAMES.includes('adam'); // true
  * ```
  */
-export const OPTIMIZER_NAMES = Object.freeze(['sgd', 'momentum', 'adam'] as const);
+export const OPTIMIZER_NAMES = Object.freeze([
+  'sgd',
+  'momentum',
+  'adam',
+  ...SECOND_ORDER_OPTIMIZERS,
+] as const);
 
 /** A name of {@link OPTIMIZER_NAMES}. */
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 /**
- * The optimiser a run configuration names.
+ * The optimiser a run configuration names (second-order ones with `train.secondOrder`;
+ * `varpro` needs the model, whose last dense layer it solves for).
  *
+ * @param config - The resolved run configuration.
+ * @param model - The run's model (for `varpro`).
+ * @returns The optimiser.
  * @example
  * ```ts
  * optimizerOf(resolveRunConfig({ train: { optimizer: 'adam' } })).config.type; // 'adam'
  * ```
  */
-export function optimizerOf(config: RunConfig): Optimizer {
+export function optimizerOf(config: RunConfig, model?: Model): Optimizer {
   switch (config.train.optimizer) {
     case 'sgd':
       return sgd();
@@ -36,6 +48,13 @@ export function optimizerOf(config: RunConfig): Optimizer {
       return sgd({ momentum: config.train.momentum, nesterov: true });
     case 'adam':
       return adam({ beta1: config.train.momentum });
+    default:
+      return secondOrderOptimizer(
+        config.train.optimizer,
+        config.train.secondOrder,
+        config.train.momentum,
+        model,
+      );
   }
 }
 

@@ -303,7 +303,7 @@ export async function trainLevels(options: TrainLevelsOptions): Promise<TrainLev
         data,
         models,
         init,
-        optimizer: optimizerOf(config),
+        optimizer: optimizerOf(config, models.model),
         learningRate,
         ...(augment ? { augment } : {}),
       });

@@ -1,8 +1,8 @@
 // The classification task: class labels, softmax cross-entropy, accuracy and the confusion matrix.
-import type { Model, ModelParams, ModelVariables } from '@runge/architectures';
 import { ConfigError } from '@runge/tensor-ops';
 import { classification, evaluateClassifier } from '../../classification.js';
 import { tensorSource } from '../../tensor-source.js';
+import { networkOptions } from './network-options.js';
 import { mainNetwork, type RunTask } from './run-task.js';
 
 /** Learns class labels with softmax cross-entropy; judged by accuracy and the confusion matrix. */
@@ -19,19 +19,8 @@ export const classificationTask: RunTask = {
       );
     }
   },
-  problem({ config, models, init, optimizer, learningRate, augment }) {
-    const { model } = models as { model: Model };
-    const { params, state } = init.model as ModelVariables;
-    return classification<ModelParams>({
-      apply: model.apply,
-      params,
-      state,
-      optimizer,
-      learningRate,
-      ...(augment ? { augment } : {}),
-      ...(config.train.clipNorm !== undefined ? { clipNorm: config.train.clipNorm } : {}),
-      ...(config.train.weightDecay > 0 ? { weightDecay: config.train.weightDecay } : {}),
-    });
+  problem(ctx) {
+    return classification(networkOptions(ctx));
   },
   evaluate(nets, data) {
     const { model, params, state } = mainNetwork(nets);

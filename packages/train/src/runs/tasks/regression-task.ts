@@ -1,8 +1,8 @@
 // The regression task: real-valued targets, mean squared error, RMSE and R².
-import type { Model, ModelParams, ModelVariables } from '@runge/architectures';
 import { ConfigError } from '@runge/tensor-ops';
 import { evaluateRegressor, regression } from '../../regression.js';
 import { tensorSource } from '../../tensor-source.js';
+import { networkOptions } from './network-options.js';
 import { mainNetwork, type RunTask } from './run-task.js';
 
 /** Learns real-valued targets with the mean squared error; judged by the test RMSE and R². */
@@ -19,19 +19,8 @@ export const regressionTask: RunTask = {
       );
     }
   },
-  problem({ config, models, init, optimizer, learningRate, augment }) {
-    const { model } = models as { model: Model };
-    const { params, state } = init.model as ModelVariables;
-    return regression<ModelParams>({
-      apply: model.apply,
-      params,
-      state,
-      optimizer,
-      learningRate,
-      ...(augment ? { augment } : {}),
-      ...(config.train.clipNorm !== undefined ? { clipNorm: config.train.clipNorm } : {}),
-      ...(config.train.weightDecay > 0 ? { weightDecay: config.train.weightDecay } : {}),
-    });
+  problem(ctx) {
+    return regression(networkOptions(ctx));
   },
   evaluate(nets, data) {
     const { model, params, state } = mainNetwork(nets);
