@@ -96,6 +96,21 @@ export const TRAIN_FLAGS: FlagTable<RunConfigInput> = {
       noise: '--curve-noise <s>',
     },
   },
+  generative: {
+    latent: '--latent <dim>',
+    hidden: '--hidden <units>',
+    depth: '--depth <layers>',
+    criticSteps: '--critic-steps <n>',
+    spectralNorm: null,
+    gradientPenalty: '--gradient-penalty <lambda>',
+    gbm: {
+      paths: '--gbm-paths <n>',
+      steps: '--gbm-steps <n>',
+      dt: '--gbm-dt <years>',
+      mu: '--gbm-mu <drift>',
+      sigma: '--gbm-sigma <volatility>',
+    },
+  },
 };
 
 /** A leaf of the table: its configuration path and flag. */

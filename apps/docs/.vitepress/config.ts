@@ -59,6 +59,7 @@ export default defineConfig({
             { text: 'Stable architectures', link: '/guide/architectures' },
             { text: 'Multigrid: resolutions and depths', link: '/guide/multigrid' },
             { text: 'Stability of a trained network', link: '/guide/stability' },
+            { text: 'Generative models', link: '/guide/generative-models' },
             { text: 'Second-order optimisers', link: '/guide/optimisers' },
             { text: 'Sequence models', link: '/guide/sequence-models' },
             { text: 'Applications', link: '/guide/applications' },

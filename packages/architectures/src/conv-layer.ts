@@ -1,4 +1,4 @@
-import { ConfigError, conv, formatShape } from '@runge/tensor-ops';
+import { ConfigError, conv, convTranspose, formatShape } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { ACTIVATIONS, type ActivationName, activate } from './activations.js';
 import { checkKeys, readBoolean, readNumber, readOneOf } from './internal/config-values.js';
@@ -10,6 +10,12 @@ import {
 } from './internal/init.js';
 import { COMMON_KEYS, type LayerType, requireImage } from './internal/layer-type.js';
 import type { Layer, ParamInfo } from './layer.js';
+import {
+  powerIterationInfo,
+  powerIterationState,
+  spectralNormalize,
+  type WeightOperator,
+} from './spectral-normalization.js';
 
 /**
  * A 2-D convolution layer: `y = σ(conv2d(x, K, stride, padding) + b)` on NHWC feature maps,
@@ -18,7 +24,10 @@ import type { Layer, ParamInfo } from './layer.js';
  * Output size `⌈H/stride⌉` for `'same'`, `⌊(H − k)/stride⌋ + 1` for `'valid'`.
  *
  * Parameters: `K` (role `'conv-kernel'`, He/Glorot/LeCun normal by activation unless `init`
- * says otherwise, fan-in `k²·C_in`), `b` (role `'bias'`, zeros) when `useBias`.
+ * says otherwise, fan-in `k²·C_in`), `b` (role `'bias'`, zeros) when `useBias`. With
+ * `spectralNorm`, `K / σ` replaces `K`, σ the largest singular value of the convolution as an
+ * operator on `[H, W, C_in]` inputs, and the state holds the power-iteration vector `u` (role
+ * `'power-iteration'`, the input's shape).
  *
  * @example
  * ```json
@@ -43,9 +52,24 @@ export interface ConvLayerConfig {
   readonly useBias?: boolean;
   /** Weight initialiser; default by activation (He for relu, LeCun for selu, else Glorot). */
   readonly init?: InitializerName;
+  /**
+   * Divide `K` by the operator norm of `x ↦ conv2d(x, K)` on the layer's input size (spectral
+   * normalisation, see {@link spectralNormalize}); the power-iteration vector `u: [H, W, C_in]`
+   * is the layer's state. Default false.
+   */
+  readonly spectralNorm?: boolean;
 }
 
-const KEYS = ['channels', 'kernelSize', 'stride', 'padding', 'activation', 'useBias', 'init'];
+const KEYS = [
+  'channels',
+  'kernelSize',
+  'stride',
+  'padding',
+  'activation',
+  'useBias',
+  'init',
+  'spectralNorm',
+];
 
 /** The `'conv'` layer type. */
 export const convLayerType: LayerType = {
@@ -61,6 +85,7 @@ export const convLayerType: LayerType = {
     const activation = readOneOf(config, 'activation', where, ACTIVATIONS, 'linear');
     const useBias = readBoolean(config, 'useBias', where, true);
     const init = readOneOf(config, 'init', where, INITIALIZERS, defaultInitializer(activation));
+    const spectralNorm = readBoolean(config, 'spectralNorm', where, false);
     const size = (n: number): number =>
       padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - k) / stride) + 1;
     const [oh, ow] = [size(h), size(w)];
@@ -98,16 +123,31 @@ export const convLayerType: LayerType = {
         activation,
         useBias,
         init,
+        ...(spectralNorm ? { spectralNorm } : {}),
       },
       inputShape: input.shape,
       outputShape: [oh, ow, channels],
       params,
-      state: [],
+      state: spectralNorm ? [powerIterationInfo([h, w, cin])] : [],
       stochastic: false,
-      apply(p, x) {
+      apply(p, x, ctx) {
         const { K, b } = p as { K: tf.Tensor4D; b?: tf.Tensor };
-        const z = conv(x as tf.Tensor4D, K, { stride, padding });
-        return { y: activate(activation, b ? tf.add(z, b) : z) };
+        if (!spectralNorm) {
+          const z = conv(x as tf.Tensor4D, K, { stride, padding });
+          return { y: activate(activation, b ? tf.add(z, b) : z) };
+        }
+        const operator: WeightOperator = {
+          apply: (k, v) => conv(v as tf.Tensor4D, k as tf.Tensor4D, { stride, padding }),
+          adjoint: (k, y) =>
+            convTranspose(y as tf.Tensor4D, k as tf.Tensor4D, {
+              inputShape: [1, h, w, cin],
+              stride,
+              padding,
+            }),
+        };
+        const sn = spectralNormalize(K, powerIterationState(ctx, name), operator, ctx.training);
+        const z = conv(x as tf.Tensor4D, sn.weight as tf.Tensor4D, { stride, padding });
+        return { y: activate(activation, b ? tf.add(z, b) : z), state: { u: sn.u } };
       },
     };
   },

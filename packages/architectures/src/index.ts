@@ -95,5 +95,10 @@ export {
 export { type CellSizes, rnnCell } from './rnn-cell.js';
 export { type RunCellOptions, type RunCellResult, runCell } from './run-cell.js';
 export type { SequenceLayerConfig } from './sequence-layer.js';
+export {
+  type SpectralNormalized,
+  spectralNormalize,
+  type WeightOperator,
+} from './spectral-normalization.js';
 export type { LayerSummary, ModelSummary } from './summary.js';
 export { scaleSteps, type WithStepsOptions, withSteps } from './with-steps.js';

@@ -15,7 +15,10 @@ import type * as tf from '@tensorflow/tfjs-core';
  *   resolution;
  * - `'norm'`: batch-normalisation scale/offset or running statistics `[channels]`;
  * - `'control-stack'`: any other control grid `[M, ...]` of an ODE block (dense kernels
- *   `[M, d, m]`, biases `[M, c]`); `slice` says what one slice is.
+ *   `[M, d, m]`, biases `[M, c]`); `slice` says what one slice is;
+ * - `'power-iteration'`: the state vector of spectral normalisation, in the layer's input space
+ *   (`[d]` for a dense layer, the input map `[H, W, C]` for a convolution; at another
+ *   resolution a fresh one is drawn).
  */
 export type ParamRole =
   | 'conv-kernel'
@@ -24,7 +27,8 @@ export type ParamRole =
   | 'bias'
   | 'dense'
   | 'norm'
-  | 'control-stack';
+  | 'control-stack'
+  | 'power-iteration';
 
 /** How a tensor is initialised: a centred normal with standard deviation `std`, or a constant. */
 export type InitSpec =

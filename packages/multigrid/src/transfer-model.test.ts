@@ -121,6 +121,30 @@ describe('transferModel: structure', () => {
   });
 });
 
+describe('transferModel: spectral normalisation', () => {
+  it('keeps a power-iteration vector whose shape stays and draws a new one where the input size changes', () => {
+    const config: ModelConfig = {
+      input: [8, 8, 1],
+      layers: [
+        { type: 'conv', channels: 2, spectralNorm: true },
+        { type: 'flatten' },
+        { type: 'dense', units: 3, spectralNorm: true },
+        { type: 'dense', units: 2, spectralNorm: true },
+      ],
+    };
+    const { params, state } = buildModel(config).init(5);
+    const moved = transferModel({ config, params, state }, { to: [4, 4], method: 'rediscretize' });
+    const u = (s: unknown, layer: string) => (s as Record<string, { u: tf.Tensor }>)[layer]?.u;
+    expect(u(moved.state, 'conv_0')?.shape).toEqual([4, 4, 1]);
+    expect(u(moved.state, 'dense_2')?.shape).toEqual([32]);
+    expect(values(u(moved.state, 'dense_3') as tf.Tensor)).toEqual(
+      values(u(state, 'dense_3') as tf.Tensor),
+    );
+    expect(() => buildModel(moved.config).checkVariables(moved)).not.toThrow();
+    treeDispose([moved.params, moved.state, params, state] as TensorTree);
+  });
+});
+
 describe('transferModel: kernels of known stencils', () => {
   // conv_0.K = I ⊗ D² (second difference in x), ode_1.K slice j = (j + 1)·(I ⊗ D²)
   const coarsened: Record<TransferMethod, [readonly number[], readonly number[]]> = {

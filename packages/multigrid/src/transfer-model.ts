@@ -10,6 +10,7 @@ import {
   assertOneOf,
   ConfigError,
   formatShape,
+  Rng,
   ShapeError,
   type TensorTree,
   tidyTree,
@@ -119,6 +120,12 @@ function moveTensor(
         direction,
       });
     }
+    case 'power-iteration':
+      // Spectral normalisation's vector lives on the layer's input: at another size (a conv
+      // layer's map, a dense layer after a flatten) the iteration restarts from a fixed draw.
+      return from.shape.length === to.shape.length && from.shape.every((d, i) => d === to.shape[i])
+        ? tf.clone(leaf)
+        : Rng.fromSeed(0).normal(to.shape);
     default:
       // Biases, dense layers on resolution-free features, norms and non-kernel controls do not
       // depend on the mesh.

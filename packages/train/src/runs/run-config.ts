@@ -6,6 +6,7 @@ import { BACKEND_REQUESTS, ConfigError } from '@runge/tensor-ops';
 import { z } from 'zod';
 import { SCHEDULE_TYPES } from '../schedule.js';
 import { applicationConfigSchema } from './application-config.js';
+import { generativeConfigSchema } from './generative-config.js';
 import { DATA_SOURCES } from './run-data-sources.js';
 import { OPTIMIZER_NAMES } from './run-optimizer.js';
 import { secondOrderSchema } from './run-second-order.js';
@@ -113,7 +114,7 @@ export const runConfigSchema = z.strictObject({
       optimizer: z.enum(OPTIMIZER_NAMES).default('momentum').describe('optimiser'),
       lr: z.number().positive().default(0.05).describe('peak learning rate'),
       schedule: z.enum(SCHEDULE_TYPES).default('cosine').describe('learning-rate schedule'),
-      momentum: z.number().min(0).max(0.999).default(0.9).describe('momentum coefficient'),
+      momentum: z.number().min(0).max(0.999).default(0.9).describe('momentum (β₁ of adam)'),
       clipNorm: z.number().positive().optional().describe('clip gradients by this global norm'),
       weightDecay: z.number().min(0).default(0).describe('decoupled weight decay'),
       secondOrder: secondOrderSchema.describe('settings of lbfgs, newton, gauss-newton and varpro'),
@@ -146,6 +147,7 @@ export const runConfigSchema = z.strictObject({
     .prefault({}),
   sequence: sequenceConfigSchema,
   application: applicationConfigSchema.describe('settings of the application tasks'),
+  generative: generativeConfigSchema,
 });
 
 /** A resolved run configuration (every default filled in). */

@@ -7,8 +7,9 @@
  * - `cifar10`: the CIFAR-10 binary batches in `data.path`;
  * - `spirals`, `peaks`, `ellipses`: synthetic sets drawn from the run's seed (`data.points`,
  *   `data.classes`); `peaks` gives the surface's values to a regression task;
- * - `gbm`: paths of geometric Brownian motion drawn from the run's seed (`data.points` paths of
- *   `sequence.pathSteps` steps), for forecasting.
+ * - `gbm`: paths of geometric Brownian motion drawn from the run's seed: for forecasting
+ *   (`quantile-gbm`: `data.points` paths of `sequence.pathSteps` steps) and for the GAN tasks
+ *   (the `generative.gbm` settings).
  *
  * @example
  * ```ts

@@ -9,8 +9,9 @@ import { SECOND_ORDER_OPTIMIZERS, secondOrderOptimizer } from './run-second-orde
 
 /**
  * The optimisers of run configurations (`train.optimizer`): `sgd` (plain), `momentum` (SGD with
- * Nesterov momentum `train.momentum`), `adam`, and the second-order ones of
- * {@link SECOND_ORDER_OPTIMIZERS} (`lbfgs`, `newton`, `gauss-newton`, `varpro`).
+ * Nesterov momentum `train.momentum`), `adam` (whose first-moment decay β₁ is `train.momentum`;
+ * the default 0.9 is Adam's usual β₁, and GANs train more steadily with 0.5), and the
+ * second-order ones of {@link SECOND_ORDER_OPTIMIZERS} (`lbfgs`, `newton`, `gauss-newton`, `varpro`).
  *
  * @example
  * ```ts
@@ -46,7 +47,7 @@ export function optimizerOf(config: RunConfig, model?: Model): Optimizer {
     case 'momentum':
       return sgd({ momentum: config.train.momentum, nesterov: true });
     case 'adam':
-      return adam();
+      return adam({ beta1: config.train.momentum });
     default:
       return secondOrderOptimizer(
         config.train.optimizer,

@@ -312,8 +312,11 @@ export async function runTraining(
         }
         await fs.mkdir(paths.dir, { recursive: true });
       } else {
-        // A task with its own networks names the directory after its model (`sequence-lstm`).
-        const own = taskOf(config).networks ? prepared.networks.model?.name : undefined;
+        // A task with its own networks names the directory after its model (`sequence-lstm`),
+        // or after itself when it trains several (a GAN, a VAE).
+        const own = taskOf(config).networks
+          ? (prepared.networks.model?.name ?? config.task)
+          : undefined;
         const name = config.name ?? own ?? (config.model.config ? 'custom' : config.model.preset);
         paths = await newRunDir(config.output, name);
       }

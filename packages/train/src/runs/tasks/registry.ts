@@ -2,6 +2,7 @@
 import type { RunConfig } from '../run-config.js';
 import { blackScholesTask } from './black-scholes-task.js';
 import { classificationTask } from './classification-task.js';
+import { ganGbmTask, wganGbmTask } from './gbm-gan-task.js';
 import { inputSelectionTask } from './input-selection-task.js';
 import { mcDropoutTask } from './mc-dropout-task.js';
 import { quantileGbmTask } from './quantile-gbm-task.js';
@@ -9,6 +10,7 @@ import { regressionTask } from './regression-task.js';
 import type { RunTask } from './run-task.js';
 import { sequenceMnistTask } from './sequence-mnist-task.js';
 import type { TaskName } from './task-names.js';
+import { vaeMnistTask } from './vae-mnist-task.js';
 
 /**
  * Every task a run configuration can name, by name.
@@ -26,6 +28,9 @@ export const RUN_TASKS: Readonly<Record<TaskName, RunTask>> = Object.freeze({
   'black-scholes': blackScholesTask,
   'input-selection': inputSelectionTask,
   'mc-dropout': mcDropoutTask,
+  'gan-gbm': ganGbmTask,
+  'wgan-gbm': wganGbmTask,
+  'vae-mnist': vaeMnistTask,
 });
 
 /**

@@ -10,6 +10,10 @@
  * - `black-scholes`: a finite-difference Black–Scholes network learns σ and r from call quotes.
  * - `input-selection`: an L1 input-selection layer ranks the inputs of a sparse regression.
  * - `mc-dropout`: Monte-Carlo dropout predictive intervals on a noisy curve, with their coverage.
+ * - `gan-gbm`: a GAN (discriminator, non-saturating loss) learns the log-returns of geometric
+ *   Brownian motion paths; judged by their moments and the Kolmogorov–Smirnov statistic.
+ * - `wgan-gbm`: the same with a WGAN critic (spectral normalisation, optional gradient penalty).
+ * - `vae-mnist`: a variational autoencoder learns the MNIST digits; judged by the test ELBO.
  *
  * @example
  * ```ts
@@ -24,6 +28,9 @@ export const TASK_NAMES = Object.freeze([
   'black-scholes',
   'input-selection',
   'mc-dropout',
+  'gan-gbm',
+  'wgan-gbm',
+  'vae-mnist',
 ] as const);
 
 /** A name of {@link TASK_NAMES}. */
