@@ -68,6 +68,7 @@ export {
   type OdeDynamicsName,
 } from './ode-dynamics.js';
 export {
+  DEFAULT_STABILITY_MARGIN,
   type OdeStabilityConfig,
   type OdeStabilitySettings,
   readStability,

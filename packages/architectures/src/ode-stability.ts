@@ -60,8 +60,16 @@ export interface OdeStabilitySettings {
   readonly step: number;
 }
 
-/** Default share of the target set the bound aims at. */
-const DEFAULT_MARGIN = 0.95;
+/**
+ * The share of the target disk or interval a stable block's bound aims at when `margin` is not
+ * given: 0.95, room for the power iteration's estimate of `‖K‖` from below.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_STABILITY_MARGIN; // 0.95
+ * ```
+ */
+export const DEFAULT_STABILITY_MARGIN = 0.95;
 /** Default power-iteration steps per forward pass. */
 const DEFAULT_ITERATIONS = 3;
 
@@ -93,7 +101,7 @@ export function readStability(
     'margin',
     where,
     { min: 0, exclusiveMin: true, max: 1 },
-    DEFAULT_MARGIN,
+    DEFAULT_STABILITY_MARGIN,
   );
   const iterations = readNumber(
     config,

@@ -113,8 +113,8 @@ export {
 export {
   checkpointLevel,
   type RunCheckpointConfig,
-  type TrainLevelsOptions,
   type TrainedNetwork,
+  type TrainLevelsOptions,
   type TrainLevelsResult,
   trainLevels,
 } from './runs/run-pipeline.js';

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { SCHEDULE_TYPES } from '../schedule.js';
 import { DATA_SOURCES } from './run-data-sources.js';
 import { OPTIMIZER_NAMES } from './run-optimizer.js';
+import { runStabilitySchema } from './run-stability.js';
 import { taskOf } from './tasks/registry.js';
 import { TASK_NAMES } from './tasks/task-names.js';
 
@@ -96,6 +97,7 @@ export const runConfigSchema = z.strictObject({
       gradient: gradientSchema
         .default('backprop')
         .describe('gradient through the ODE block (a mode, or { mode: checkpoint, every })'),
+      stability: runStabilitySchema,
       config: z
         .record(z.string(), z.unknown())
         .optional()
