@@ -60,7 +60,9 @@ export const runConfigSchema = z.strictObject({
         .int()
         .min(1)
         .optional()
-        .describe('image height to train at (H or H/2^k: 28, 14 or 7 for MNIST)'),
+        .describe(
+          'image height to train at (H/2^k: 28, 14 or 7 for MNIST; H·2^k by bilinear interpolation: 56, 112)',
+        ),
       shift: z
         .int()
         .min(0)
