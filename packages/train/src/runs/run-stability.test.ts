@@ -13,7 +13,7 @@ const backend = (process.env.RUNGE_TEST_BACKEND ?? 'cpu') as 'cpu' | 'wasm';
 describe('model.stability', () => {
   it('off by default; spectral-bound sets the block’s stability, and for antisymmetric Euler the damping γ = 0.95·r/h = 7.6 at N = 8', () => {
     const off = runStabilitySchema.parse(undefined);
-    expect(off).toEqual({ mode: 'none', monitor: 2 });
+    expect(off).toEqual({ mode: 'none', monitor: 1 });
     expect(stableBlockSettings(off, { dynamics: 'resnet', steps: 8 })).toEqual({});
     const on = runStabilitySchema.parse({ mode: 'spectral-bound' });
     expect(stableBlockSettings(on, { dynamics: 'antisymmetric', steps: 8 })).toEqual({

@@ -18,7 +18,7 @@ import { z } from 'zod';
  *
  * @example
  * ```ts
- * runStabilitySchema.parse({ mode: 'spectral-bound' }); // { mode: 'spectral-bound', monitor: 2 }
+ * runStabilitySchema.parse({ mode: 'spectral-bound' }); // { mode: 'spectral-bound', monitor: 1 }
  * ```
  */
 export const runStabilitySchema = z
@@ -43,7 +43,7 @@ export const runStabilitySchema = z
     monitor: z
       .int()
       .min(0)
-      .default(2)
+      .default(1)
       .describe(
         'validation examples whose max |R(hλ)| per ODE block is reported every epoch (0: off)',
       ),
@@ -66,7 +66,7 @@ export type RunStability = z.infer<typeof runStabilitySchema>;
  * @returns Layer settings to merge into the block; `{}` without stable training.
  * @example
  * ```ts
- * stableBlockSettings({ mode: 'spectral-bound', monitor: 2 }, { dynamics: 'antisymmetric', steps: 8 });
+ * stableBlockSettings({ mode: 'spectral-bound', monitor: 1 }, { dynamics: 'antisymmetric', steps: 8 });
  * // { stability: { mode: 'spectral-bound' }, damping: 7.6 } (0.95 · 1 · 8)
  * ```
  */
