@@ -26,6 +26,7 @@ import type { RunConfig } from './run-config.js';
 import type { RunData } from './run-data.js';
 import type { RunEpochRecord, RunEvent } from './run-events.js';
 import { optimizerOf, scheduleOf } from './run-optimizer.js';
+import { monitoredExamples } from './run-stability.js';
 import type { LevelSummary } from './run-summary.js';
 import { withStabilityMetrics } from './stability-metrics.js';
 import type { RunTask, TaskNetworks } from './tasks/run-task.js';
@@ -310,7 +311,7 @@ export async function trainLevels(options: TrainLevelsOptions): Promise<TrainLev
           ...(augment ? { augment } : {}),
         }),
         models,
-        config.model.stability.monitor,
+        monitoredExamples(config.model.stability),
       );
       const validation = validationSets?.[level.pyramidLevel];
       const resume = level.level === startLevel ? options.resume : undefined;

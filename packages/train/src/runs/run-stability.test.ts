@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { tensorSource } from '../tensor-source.js';
 import type { RunEvent } from './run-events.js';
-import { runStabilitySchema, stableBlockSettings } from './run-stability.js';
+import { monitoredExamples, runStabilitySchema, stableBlockSettings } from './run-stability.js';
 import { runTraining } from './run-training.js';
 import { withStabilityMetrics } from './stability-metrics.js';
 
@@ -13,9 +13,13 @@ const backend = (process.env.RUNGE_TEST_BACKEND ?? 'cpu') as 'cpu' | 'wasm';
 describe('model.stability', () => {
   it('off by default; spectral-bound sets the block’s stability, and for antisymmetric Euler the damping γ = 0.95·r/h = 7.6 at N = 8', () => {
     const off = runStabilitySchema.parse(undefined);
-    expect(off).toEqual({ mode: 'none', monitor: 1 });
+    expect(off).toEqual({ mode: 'none' });
+    // The report is on with stable training, off without, unless asked for.
+    expect(monitoredExamples(off)).toBe(0);
+    expect(monitoredExamples({ mode: 'none', monitor: 2 })).toBe(2);
     expect(stableBlockSettings(off, { dynamics: 'resnet', steps: 8 })).toEqual({});
     const on = runStabilitySchema.parse({ mode: 'spectral-bound' });
+    expect(monitoredExamples(on)).toBe(1);
     expect(stableBlockSettings(on, { dynamics: 'antisymmetric', steps: 8 })).toEqual({
       stability: { mode: 'spectral-bound' },
       damping: expect.closeTo(7.6, 6),

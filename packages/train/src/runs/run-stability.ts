@@ -18,7 +18,7 @@ import { z } from 'zod';
  *
  * @example
  * ```ts
- * runStabilitySchema.parse({ mode: 'spectral-bound' }); // { mode: 'spectral-bound', monitor: 1 }
+ * runStabilitySchema.parse({ mode: 'spectral-bound' }); // { mode: 'spectral-bound' }
  * ```
  */
 export const runStabilitySchema = z
@@ -43,9 +43,9 @@ export const runStabilitySchema = z
     monitor: z
       .int()
       .min(0)
-      .default(1)
+      .optional()
       .describe(
-        'validation examples whose max |R(hλ)| per ODE block is reported every epoch (0: off)',
+        'validation examples whose max |R(hλ)| per ODE block is reported every epoch (default 1 with stable training, else 0: off)',
       ),
   })
   .prefault({});
@@ -66,7 +66,7 @@ export type RunStability = z.infer<typeof runStabilitySchema>;
  * @returns Layer settings to merge into the block; `{}` without stable training.
  * @example
  * ```ts
- * stableBlockSettings({ mode: 'spectral-bound', monitor: 1 }, { dynamics: 'antisymmetric', steps: 8 });
+ * stableBlockSettings({ mode: 'spectral-bound' }, { dynamics: 'antisymmetric', steps: 8 });
  * // { stability: { mode: 'spectral-bound' }, damping: 7.6 } (0.95 · 1 · 8)
  * ```
  */
@@ -93,4 +93,20 @@ export function stableBlockSettings(
     return { stability: setting, damping: r / hs };
   }
   return { stability: setting };
+}
+
+/**
+ * How many validation examples the per-epoch stability report analyses: `monitor` when given,
+ * else 1 with stable training and 0 (no report) without, so plain runs cost what they did.
+ *
+ * @param stability - The run's `model.stability`.
+ * @returns The number of examples (0: off).
+ * @example
+ * ```ts
+ * monitoredExamples({ mode: 'spectral-bound' }); // 1
+ * monitoredExamples({ mode: 'none', monitor: 2 }); // 2
+ * ```
+ */
+export function monitoredExamples(stability: RunStability): number {
+  return stability.monitor ?? (stability.mode === 'none' ? 0 : 1);
 }
