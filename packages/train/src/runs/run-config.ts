@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { SCHEDULE_TYPES } from '../schedule.js';
 import { DATA_SOURCES } from './run-data-sources.js';
 import { OPTIMIZER_NAMES } from './run-optimizer.js';
-import { runStabilitySchema } from './run-stability.js';
+import { checkRunStability, runStabilitySchema } from './run-stability.js';
 import { taskOf } from './tasks/registry.js';
 import { TASK_NAMES } from './tasks/task-names.js';
 
@@ -271,6 +271,7 @@ export function resolveRunConfig(input: unknown, options: ResolveRunConfigOption
       `${name('data.source')} '${config.data.source}' needs ${name('data.path')} (the directory holding the files)`,
     );
   }
+  checkRunStability(config, name, fail);
   taskOf(config).check?.(config, { source, name });
   return config;
 }

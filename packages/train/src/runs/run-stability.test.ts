@@ -3,6 +3,7 @@ import { buildModel, type ModelConfig } from '@runge/architectures';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { tensorSource } from '../tensor-source.js';
+import { resolveRunConfig } from './run-config.js';
 import type { RunEvent } from './run-events.js';
 import { monitoredExamples, runStabilitySchema, stableBlockSettings } from './run-stability.js';
 import { runTraining } from './run-training.js';
@@ -28,6 +29,19 @@ describe('model.stability', () => {
     expect(
       stableBlockSettings(on, { dynamics: 'antisymmetric', integrator: 'rk4', steps: 8 }),
     ).toEqual({ stability: { mode: 'spectral-bound' } });
+  });
+});
+
+describe('checkRunStability', () => {
+  it('refuses stable training with a fractal block, a model.config, or multilevel training, naming the setting', () => {
+    const stable = { model: { stability: { mode: 'spectral-bound' } } };
+    expect(() => resolveRunConfig({ ...stable, train: { epochs: 2, multilevel: 2 } })).toThrow(
+      /model.stability 'spectral-bound' does not combine with train.multilevel/,
+    );
+    expect(() =>
+      resolveRunConfig({ model: { dynamics: 'fractal', stability: { mode: 'spectral-bound' } } }),
+    ).toThrow(/fractal block has none/);
+    expect(resolveRunConfig(stable).model.stability.mode).toBe('spectral-bound');
   });
 });
 

@@ -110,3 +110,46 @@ export function stableBlockSettings(
 export function monitoredExamples(stability: RunStability): number {
   return stability.monitor ?? (stability.mode === 'none' ? 0 : 1);
 }
+
+/**
+ * The rules between stable training and other settings of a run: the bound applies to a
+ * preset's ODE block (not a fractal block or a `model.config`, which sets `stability` on its own
+ * blocks), and not to multilevel training, whose transfers between levels do not move the
+ * power-iteration state (its shape follows the resolution and the number of controls).
+ *
+ * @param config - The resolved run configuration (`model` and `train.multilevel` are read).
+ * @param name - How to name a setting in messages.
+ * @param fail - Throws the configuration error with the message.
+ * @example
+ * ```ts
+ * checkRunStability(config, (p) => p, (m) => { throw new ConfigError(m); });
+ * ```
+ */
+export function checkRunStability(
+  config: {
+    readonly model: {
+      readonly dynamics: string;
+      readonly stability: RunStability;
+      readonly config?: unknown;
+    };
+    readonly train: { readonly multilevel?: number | undefined };
+  },
+  name: (path: string) => string,
+  fail: (message: string) => never,
+): void {
+  if (config.model.stability.mode === 'none') return;
+  const what = `${name('model.stability')} '${config.model.stability.mode}'`;
+  if (config.model.dynamics === 'fractal') {
+    fail(`${what} bounds ODE blocks; a fractal block has none (choose an ODE dynamics)`);
+  }
+  if (config.model.config !== undefined) {
+    fail(
+      `${what} applies to the preset's block; in ${name('model.config')} give each ODE layer its own "stability": { "mode": "spectral-bound" }`,
+    );
+  }
+  if ((config.train.multilevel ?? 1) > 1) {
+    fail(
+      `${what} does not combine with ${name('train.multilevel')} yet (the power-iteration state does not move between levels); train on one level`,
+    );
+  }
+}
