@@ -44,6 +44,12 @@ export const TRAIN_FLAGS: FlagTable<RunConfigInput> = {
     channels: '--channels <c>',
     columns: '--columns <c>',
     gradient: '--gradient <mode>',
+    stability: {
+      mode: '--stability <mode>',
+      margin: '--stability-margin <fraction>',
+      iterations: '--stability-iterations <n>',
+      monitor: '--stability-monitor <n>',
+    },
     config: null,
   },
   train: {

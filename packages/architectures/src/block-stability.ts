@@ -18,6 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Layer } from './layer.js';
 import type { Model, ModelParams, ModelState } from './model.js';
 import { odeBlockSystem } from './ode-block-system.js';
+import { stableControls } from './ode-stability.js';
 import { analyseSequenceLayer } from './recurrent-stability.js';
 
 /** The spectra of one step of a block: the points `hλ` of every example and their numbers. */
@@ -210,7 +211,18 @@ export function analyseStability(
     for (let i = 0; i <= last; i++) {
       const layer = model.layers[i] as Layer;
       if (layer.type === 'ode') {
-        reports.push(analyseBlock(layer, params[layer.name] as TensorTree, features, options));
+        const own = params[layer.name] as TensorTree;
+        // A stable block integrates its bounded weights: analyse those.
+        const effective = layer.config.stability
+          ? (tf.tidy(
+              () => stableControls(layer, own, state[layer.name]).params as tf.TensorContainer,
+            ) as TensorTree)
+          : own;
+        try {
+          reports.push(analyseBlock(layer, effective, features, options));
+        } finally {
+          if (effective !== own) treeDispose(effective);
+        }
       } else if (layer.type === 'rnn') {
         reports.push(
           analyseSequenceLayer(layer, params[layer.name] as TensorTree, features, options),

@@ -1,6 +1,7 @@
 // Public API of @runge/architectures.
 
 export type { ActivationLayerConfig } from './activation-layer.js';
+export { maxSlope } from './activation-slope.js';
 export {
   ACTIVATIONS,
   type ActivationName,
@@ -79,6 +80,18 @@ export {
   ODE_DYNAMICS,
   type OdeDynamicsName,
 } from './ode-dynamics.js';
+export {
+  DEFAULT_STABILITY_MARGIN,
+  type OdeStabilityConfig,
+  type OdeStabilitySettings,
+  readStability,
+  type SpectralBound,
+  STABILITY_MODES,
+  type StabilityMode,
+  spectralBound,
+  stabilityStateInfos,
+  stableControls,
+} from './ode-stability.js';
 export { parabolicDynamics } from './parabolic-dynamics.js';
 export type { ParamDescription } from './param-description.js';
 export type { GlobalPoolLayerConfig, PoolLayerConfig } from './pool-layer.js';

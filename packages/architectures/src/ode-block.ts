@@ -33,6 +33,14 @@ import {
   ODE_DYNAMICS,
   type OdeDynamicsName,
 } from './ode-dynamics.js';
+import {
+  type OdeStabilityConfig,
+  type OdeStabilitySettings,
+  readStability,
+  spectralBound,
+  stabilityStateInfos,
+  stableControls,
+} from './ode-stability.js';
 import type { KernelWeights } from './resnet-dynamics.js';
 
 /**
@@ -97,6 +105,12 @@ export interface OdeLayerConfig {
   readonly kernelSize?: number;
   /** Kernel initialiser; default by activation. */
   readonly init?: InitializerName;
+  /**
+   * Stable training: `{ "mode": "spectral-bound" }` bounds `K` so that every `hλ` of the
+   * block's Jacobian stays in the integrator's stability region (see {@link spectralBound});
+   * default none.
+   */
+  readonly stability?: OdeStabilityConfig;
 }
 
 /** The resolved settings of an ODE block (what a bound layer's `config` holds besides `type`/`name`). */
@@ -114,6 +128,8 @@ export interface OdeSettings {
   readonly hidden: number;
   readonly kernelSize: number;
   readonly init: InitializerName;
+  /** The stability bound's settings; absent when the block trains freely. */
+  readonly stability?: OdeStabilitySettings;
 }
 
 const KEYS = [
@@ -129,6 +145,7 @@ const KEYS = [
   'hidden',
   'kernelSize',
   'init',
+  'stability',
 ];
 
 function readSettings(config: RawConfig, width: number, where: string): OdeSettings {
@@ -185,6 +202,14 @@ function readSettings(config: RawConfig, width: number, where: string): OdeSetti
     );
   }
   const init = readOneOf(config, 'init', where, INITIALIZERS, defaultInitializer(activation));
+  const stability = readStability(config.stability, T / steps, `${where}.stability`);
+  if (stability) {
+    try {
+      spectralBound({ dynamics, method, activation, damping, ...stability });
+    } catch (e) {
+      throw new ConfigError(`${where}.${(e as Error).message}`, { cause: e });
+    }
+  }
   return {
     dynamics,
     steps,
@@ -198,6 +223,7 @@ function readSettings(config: RawConfig, width: number, where: string): OdeSetti
     hidden,
     kernelSize,
     init,
+    ...(stability ? { stability } : {}),
   };
 }
 
@@ -286,19 +312,29 @@ export const odeLayerType: LayerType = {
     const width = input.shape[input.shape.length - 1] as number;
     const s = readSettings(config, width, where);
     const run = integrator(s);
-    return {
+    const layer: Layer = {
       name,
       type: 'ode',
-      config: { type: 'ode', name, ...s },
+      config: { type: 'ode', name, ...s } as unknown as Layer['config'],
       inputShape: input.shape,
       outputShape: input.shape,
       params: odeParams(s, input.shape),
-      state: [],
+      state: s.stability ? stabilityStateInfos(input.shape, s.controls) : [],
       stochastic: false,
-      apply(p, x) {
-        return { y: run(p as TensorTree, x) };
+      apply(p, x, ctx) {
+        if (!s.stability) return { y: run(p as TensorTree, x) };
+        const bounded = stableControls(layer, p as TensorTree, ctx.state);
+        const y = run(bounded.params, x);
+        // In inference the state stays as it was (as batch-norm statistics do).
+        return {
+          y,
+          state: ctx.training
+            ? bounded.state
+            : { power: tf.clone((ctx.state as { power: tf.Tensor }).power) },
+        };
       },
     };
+    return layer;
   },
 };
 

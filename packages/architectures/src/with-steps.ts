@@ -52,7 +52,14 @@ export function withSteps(
   const layers = model.config.layers.map((layer, i): LayerConfig => {
     const bound = model.layers[i];
     if (layer.type !== 'ode' || !bound || (wanted && !wanted.has(bound.name))) return layer;
-    return { ...layer, steps, controls: bound.config.controls as number };
+    // A stable block keeps the step its bound was computed for, so its weights do not change.
+    const stability = bound.config.stability;
+    return {
+      ...layer,
+      steps,
+      controls: bound.config.controls as number,
+      ...(stability ? { stability } : {}),
+    } as LayerConfig;
   });
   return { ...model.config, layers };
 }

@@ -46,3 +46,4 @@ export { type SpiralsOptions, spirals } from './spirals.js';
 export { fitStandardization, type Standardization, standardize } from './standardize.js';
 export { subset } from './subset.js';
 export { trainValidationSplit } from './train-validation-split.js';
+export { upsample } from './upsample.js';

@@ -60,6 +60,7 @@ export {
   type StabilityRegionOptions,
   stabilityRegion,
 } from './stability.js';
+export { type StabilityExtents, stabilityExtents } from './stability-extents.js';
 export { type Complex, stabilityFunction } from './stability-function.js';
 export {
   combineNumbers,

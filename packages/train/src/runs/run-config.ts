@@ -10,6 +10,7 @@ import { generativeConfigSchema } from './generative-config.js';
 import { DATA_SOURCES } from './run-data-sources.js';
 import { OPTIMIZER_NAMES } from './run-optimizer.js';
 import { secondOrderSchema } from './run-second-order.js';
+import { checkRunStability, runStabilitySchema } from './run-stability.js';
 import { sequenceConfigSchema } from './sequence-config.js';
 import { taskOf } from './tasks/registry.js';
 import { withTaskDefaults } from './tasks/task-defaults.js';
@@ -64,7 +65,9 @@ export const runConfigSchema = z.strictObject({
         .int()
         .min(1)
         .optional()
-        .describe('image height to train at (H or H/2^k: 28, 14 or 7 for MNIST)'),
+        .describe(
+          'image height to train at (H/2^k: 28, 14 or 7 for MNIST; H·2^k by bilinear interpolation: 56, 112)',
+        ),
       shift: z
         .int()
         .min(0)
@@ -101,6 +104,7 @@ export const runConfigSchema = z.strictObject({
       gradient: gradientSchema
         .default('backprop')
         .describe('gradient through the ODE block (a mode, or { mode: checkpoint, every })'),
+      stability: runStabilitySchema,
       config: z
         .record(z.string(), z.unknown())
         .optional()
@@ -277,6 +281,7 @@ export function resolveRunConfig(input: unknown, options: ResolveRunConfigOption
       `${name('data.source')} '${config.data.source}' needs ${name('data.path')} (the directory holding the files)`,
     );
   }
+  checkRunStability(config, name, fail);
   taskOf(config).check?.(config, { source, name });
   return config;
 }

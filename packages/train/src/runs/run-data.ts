@@ -12,6 +12,7 @@ import {
   spirals,
   subset,
   trainValidationSplit,
+  upsample,
 } from '@runge/datasets';
 import { ConfigError, DataError, Rng } from '@runge/tensor-ops';
 import { nodeFs } from './node-fs.js';
@@ -144,7 +145,8 @@ export function resolutionsOf(h: number): number[] {
 
 /**
  * The dataset at `resolution` (its height): the images restricted by full weighting as often as
- * needed (the pyramid of @runge/datasets). Takes ownership of `ds`.
+ * needed (the pyramid of @runge/datasets), or, for a resolution `H·2^k` above the data's, rendered
+ * by bilinear interpolation (`upsample`). Takes ownership of `ds`.
  */
 function atResolution(ds: Dataset, resolution: number | undefined, source: string): Dataset {
   if (resolution === undefined) return ds;
@@ -154,12 +156,29 @@ function atResolution(ds: Dataset, resolution: number | undefined, source: strin
       `data.resolution applies to image data; '${source}' gives examples of shape [${ds.x.shape.slice(1).join(', ')}]`,
     );
   }
-  const sizes = resolutionsOf(ds.x.shape[1] as number);
+  const height = ds.x.shape[1] as number;
+  const width = ds.x.shape[2] as number;
+  if (resolution > height) {
+    // Finer than the data: render the images by bilinear interpolation at H·2^k, so the
+    // pyramid of multilevel training restricts them back to the data's own size.
+    let k = resolution / height;
+    while (Number.isInteger(k) && k > 1 && k % 2 === 0) k /= 2;
+    if (k !== 1 || height !== width) {
+      disposeDataset(ds);
+      throw new ConfigError(
+        `data.resolution ${resolution}: finer images are rendered at ${height}·2^k for square images (${height * 2}, ${height * 4}, …); '${source}' images are ${height}×${width}`,
+      );
+    }
+    const fine = upsample(ds, [resolution, resolution]);
+    disposeDataset(ds);
+    return fine;
+  }
+  const sizes = resolutionsOf(height);
   const level = sizes.indexOf(resolution);
   if (level < 0) {
     disposeDataset(ds);
     throw new ConfigError(
-      `data.resolution ${resolution} is not available for ${ds.x.shape[1]}×${ds.x.shape[2]} '${source}' images; use one of ${sizes.join(', ')} (each a full-weighting restriction of the previous)`,
+      `data.resolution ${resolution} is not available for ${height}×${width} '${source}' images; use one of ${sizes.join(', ')} (each a full-weighting restriction of the previous), or ${height * 2}, ${height * 4}, … (bilinear interpolation)`,
     );
   }
   if (level === 0) return ds;

@@ -11,6 +11,7 @@ import {
 } from '@runge/architectures';
 import { ConfigError } from '@runge/tensor-ops';
 import type { RunConfig } from './run-config.js';
+import { stableBlockSettings } from './run-stability.js';
 
 /** What a run's model is built for: the shape of one input and the width of the outputs. */
 export interface ModelShapes {
@@ -93,7 +94,17 @@ export function modelConfigFor(config: RunConfig, shapes: ModelShapes): ModelCon
     if (layer.type !== 'ode') return layer;
     const replacement = block(m, image);
     // The preset's own settings of the block (activation, T) stay unless the block changes kind.
-    return replacement.type === 'ode' ? ({ ...layer, ...replacement } as LayerConfig) : replacement;
+    if (replacement.type !== 'ode') return replacement;
+    const stable =
+      m.dynamics === 'fractal'
+        ? {}
+        : stableBlockSettings(m.stability, {
+            dynamics: m.dynamics,
+            steps: m.steps,
+            ...(m.integrator ? { integrator: m.integrator } : {}),
+            ...(layer.activation ? { activation: layer.activation } : {}),
+          });
+    return { ...layer, ...replacement, ...stable } as LayerConfig;
   });
   const name =
     m.preset === 'toy' ? `toy-${m.dynamics}` : m.dynamics === 'fractal' ? 'w1-fractal' : base.name;

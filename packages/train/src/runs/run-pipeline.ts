@@ -26,7 +26,9 @@ import type { RunConfig } from './run-config.js';
 import type { RunData } from './run-data.js';
 import type { RunEpochRecord, RunEvent } from './run-events.js';
 import { optimizerOf, scheduleOf } from './run-optimizer.js';
+import { monitoredExamples } from './run-stability.js';
 import type { LevelSummary } from './run-summary.js';
+import { withStabilityMetrics } from './stability-metrics.js';
 import type { RunTask, TaskNetworks } from './tasks/run-task.js';
 
 /** What the checkpoints of a run store besides fit's own state: the configuration and the level. */
@@ -298,15 +300,19 @@ export async function trainLevels(options: TrainLevelsOptions): Promise<TrainLev
       const offset = level.firstEpoch;
       const learningRate: Schedule = (t) => base({ ...t, epoch: offset + t.epoch, epochs });
       const last = level.level === plan.levels.length - 1;
-      const problem = task.problem({
-        config,
-        data,
+      const problem = withStabilityMetrics(
+        task.problem({
+          config,
+          data,
+          models,
+          init,
+          optimizer: optimizerOf(config, models.model),
+          learningRate,
+          ...(augment ? { augment } : {}),
+        }),
         models,
-        init,
-        optimizer: optimizerOf(config, models.model),
-        learningRate,
-        ...(augment ? { augment } : {}),
-      });
+        monitoredExamples(config.model.stability),
+      );
       const validation = validationSets?.[level.pyramidLevel];
       const resume = level.level === startLevel ? options.resume : undefined;
       const checkpointConfig: RunCheckpointConfig = { run: config, level: level.level };
