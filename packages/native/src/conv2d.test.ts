@@ -1,7 +1,7 @@
 // The native convolution kernels against TF.js's cpu kernels over a grid of shapes.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { expectNativeMatchesCpu, requireNative, values } from '../test/compare.js';
+import { expectNativeMatchesCpu, requireNative, runOn, values } from '../test/compare.js';
 
 type Pad = 'same' | 'valid';
 interface Case {
@@ -121,6 +121,28 @@ describe('native conv2d kernels match the cpu backend (1e-4 relative)', () => {
       },
       'grads of sum(conv2d(x, f)^2)',
     );
+  });
+
+  it('gives bit-identical gradients on 1 and 2 threads (fixed partial sums)', async () => {
+    const x = { values: values(4 * 24 * 24 * 16, 11), shape: [4, 24, 24, 16] };
+    const dy = { values: values(4 * 24 * 24 * 16, 12), shape: [4, 24, 24, 16] };
+    const f = (xt: tf.Tensor, dyt: tf.Tensor) => [
+      tf
+        .engine()
+        .runKernel(
+          tf.Conv2DBackpropFilter,
+          { x: xt, dy: dyt },
+          { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 16, 16] },
+        ) as tf.Tensor,
+      tf.sum(dyt, [0, 1, 2]),
+    ];
+    requireNative(1);
+    const one = await runOn('native', [x, dy], f);
+    requireNative(2);
+    const two = await runOn('native', [x, dy], f);
+    requireNative(1);
+    expect(Array.from(two[0] as Float32Array)).toEqual(Array.from(one[0] as Float32Array));
+    expect(Array.from(two[1] as Float32Array)).toEqual(Array.from(one[1] as Float32Array));
   });
 
   it('a 1×1 convolution is the matrix product of pixels and filter', async () => {

@@ -17,6 +17,7 @@ namespace {
 
 constexpr int TILE = 120;         // pixels per forward / input-gradient tile (a multiple of MR)
 constexpr int FILTER_TILE = 256;  // pixels per filter-gradient tile
+constexpr long GROUPS = 8;        // partial sums of a filter gradient, whatever the threads
 
 thread_local std::vector<float> cols;
 
@@ -216,47 +217,49 @@ void conv2d_backprop_filter(const ConvGeometry& g, const float* x, const float* 
     const std::vector<float> xp = pad_input(x, g.n, g.h, g.w, g.ci, hp, wp, g.pt, g.pl);
     const Padded in{xp.data(), g.n, hp, wp, g.ci};
     const size_t size = static_cast<size_t>(g.kh) * g.kw * g.ci * g.co;
-    const int nt = threads();
-    std::vector<float> partial(size * nt, 0.f);
     const long rows = static_cast<long>(g.n) * g.oh;
-    const long chunk = 8;
-    const int tasks = static_cast<int>((rows + chunk - 1) / chunk);
-    parallel_for(tasks, [&](int t, int tid) {
-      conv_filter_grad_rows_avx2(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, dy, g.co,
-                                 partial.data() + size * tid, t * chunk,
-                                 std::min(rows, (t + 1) * chunk));
+    // A fixed number of partial sums, each over a fixed range of rows, added in a fixed order:
+    // the result does not depend on the thread count or on scheduling.
+    const int groups = static_cast<int>(std::min<long>(GROUPS, rows));
+    std::vector<float> partial(size * groups, 0.f);
+    parallel_for(groups, [&](int t, int) {
+      const long r0 = rows * t / groups, r1 = rows * (t + 1) / groups;
+      for (long r = r0; r < r1; r += 8) {
+        conv_filter_grad_rows_avx2(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, dy, g.co,
+                                   partial.data() + size * t, r, std::min(r1, r + 8));
+      }
     });
     std::memset(df, 0, sizeof(float) * size);
-    for (int t = 0; t < nt; t++)
+    for (int t = 0; t < groups; t++)
       for (size_t i = 0; i < size; i++) df[i] += partial[size * t + i];
     return;
   }
   const int K = g.kh * g.kw * g.ci;
   const long P = static_cast<long>(g.n) * g.oh * g.ow;
-  const int tasks = static_cast<int>((P + FILTER_TILE - 1) / FILTER_TILE);
-  const int nt = threads();
+  const long tiles = (P + FILTER_TILE - 1) / FILTER_TILE;
+  const int groups = static_cast<int>(std::min<long>(GROUPS, tiles));
   const size_t size = static_cast<size_t>(K) * g.co;
-  std::vector<float> partial(size * nt, 0.f);
-  std::vector<char> used(nt, 0);
+  std::vector<float> partial(size * groups, 0.f);
   const bool direct = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pl == 0;
-  parallel_for(tasks, [&](int t, int tid) {
-    const long p0 = static_cast<long>(t) * FILTER_TILE;
-    const int tp = static_cast<int>(std::min<long>(FILTER_TILE, P - p0));
-    const float* a;
-    if (direct) {
-      a = x + p0 * g.ci;
-    } else {
-      cols.resize(static_cast<size_t>(FILTER_TILE) * K);
-      gather_forward(g, x, p0, tp, cols.data());
-      a = cols.data();
+  parallel_for(groups, [&](int t, int) {
+    const long t0 = tiles * t / groups, t1 = tiles * (t + 1) / groups;
+    for (long tile = t0; tile < t1; tile++) {
+      const long p0 = tile * FILTER_TILE;
+      const int tp = static_cast<int>(std::min<long>(FILTER_TILE, P - p0));
+      const float* a;
+      if (direct) {
+        a = x + p0 * g.ci;
+      } else {
+        cols.resize(static_cast<size_t>(FILTER_TILE) * K);
+        gather_forward(g, x, p0, tp, cols.data());
+        a = cols.data();
+      }
+      gemm_st(K, g.co, tp, a, K, true, dy + p0 * g.co, g.co, false, partial.data() + size * t,
+              g.co, true);
     }
-    used[tid] = 1;
-    gemm_st(K, g.co, tp, a, K, true, dy + p0 * g.co, g.co, false, partial.data() + size * tid,
-            g.co, true);
   });
   std::memset(df, 0, sizeof(float) * size);
-  for (int t = 0; t < nt; t++) {
-    if (!used[t]) continue;
+  for (int t = 0; t < groups; t++) {
     const float* src = partial.data() + size * t;
     for (size_t i = 0; i < size; i++) df[i] += src[i];
   }

@@ -103,24 +103,25 @@ void unary(int op, const float* x, float* out, long n, float alpha) {
 }
 
 void sum_leading(const float* x, long outer, long inner, float* out) {
-  const int nt = threads();
-  if (nt == 1 || outer * inner <= CHUNK || outer < 2 * nt) {
+  // A fixed number of partial sums over fixed row ranges, added in order: the result does not
+  // depend on the thread count.
+  constexpr long GROUPS = 8;
+  if (outer * inner <= CHUNK || outer < 2 * GROUPS) {
     std::memset(out, 0, sizeof(float) * inner);
     for (long i = 0; i < outer; i++)
       for (long j = 0; j < inner; j++) out[j] += x[i * inner + j];
     return;
   }
-  std::vector<float> partial(static_cast<size_t>(nt) * inner, 0.f);
-  const long rows = (outer + nt - 1) / nt;
-  parallel_for(nt, [&](int t, int) {
+  std::vector<float> partial(static_cast<size_t>(GROUPS) * inner, 0.f);
+  parallel_for(static_cast<int>(GROUPS), [&](int t, int) {
     float* acc = partial.data() + static_cast<long>(t) * inner;
-    const long e = std::min(outer, (t + 1) * rows);
-    for (long i = t * rows; i < e; i++)
+    const long s = outer * t / GROUPS, e = outer * (t + 1) / GROUPS;
+    for (long i = s; i < e; i++)
       for (long j = 0; j < inner; j++) acc[j] += x[i * inner + j];
   });
   std::memset(out, 0, sizeof(float) * inner);
-  for (int t = 0; t < nt; t++)
-    for (long j = 0; j < inner; j++) out[j] += partial[static_cast<long>(t) * inner + j];
+  for (long t = 0; t < GROUPS; t++)
+    for (long j = 0; j < inner; j++) out[j] += partial[t * inner + j];
 }
 
 void sum_trailing(const float* x, long outer, long inner, float* out) {
