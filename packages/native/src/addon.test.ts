@@ -3,8 +3,15 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { loadNativeAddon, NATIVE_BUILD_COMMAND, registerNativeBackend } from './index.js';
+import {
+  loadNativeAddon,
+  NATIVE_BACKEND_NAME,
+  NATIVE_BUILD_COMMAND,
+  NATIVE_KERNELS,
+  registerNativeBackend,
+} from './index.js';
 
 describe('the native addon', () => {
   it('is built (CI builds it at install; if this fails, run the build command)', () => {
@@ -61,5 +68,19 @@ describe('the native addon', () => {
         Int32Array.from([1, 1, 2, 2, 3, 0, 0]),
       ),
     ).toThrow(/out holds 3 values where its shape needs 4/);
+  });
+
+  it('replaces real cpu kernels: each native kernel name is one TF.js knows', () => {
+    registerNativeBackend({ threads: 1 });
+    expect(NATIVE_KERNELS.length).toBeGreaterThanOrEqual(14);
+    for (const name of NATIVE_KERNELS) {
+      const cpu = tf.getKernel(name, 'cpu');
+      const native = tf.getKernel(name, NATIVE_BACKEND_NAME);
+      expect(cpu, `${name} is a cpu kernel`).toBeDefined();
+      expect(native?.kernelFunc, `${name} is replaced on native`).not.toBe(cpu?.kernelFunc);
+    }
+    // every other cpu kernel is the cpu backend's own on native
+    const relu6 = tf.getKernel('Relu6', NATIVE_BACKEND_NAME);
+    expect(relu6?.kernelFunc).toBe(tf.getKernel('Relu6', 'cpu')?.kernelFunc);
   });
 });

@@ -20,20 +20,20 @@ import { NativeBackend } from './native-backend.js';
 export const NATIVE_BACKEND_NAME = 'native';
 
 const KERNELS: Readonly<Record<string, NativeKernel>> = {
-  Conv2D: conv2dKernel,
-  FusedConv2D: fusedConv2dKernel,
-  Conv2DBackpropInput: conv2dBackpropInputKernel,
-  Conv2DBackpropFilter: conv2dBackpropFilterKernel,
-  BatchMatMul: batchMatMulKernel,
-  Add: binaryKernel('Add'),
-  Sub: binaryKernel('Sub'),
-  Mul: binaryKernel('Mul'),
-  RealDiv: binaryKernel('RealDiv'),
-  Relu: reluKernel,
-  Step: stepKernel,
-  Sum: sumKernel,
-  AvgPool: avgPoolKernel,
-  AvgPoolGrad: avgPoolGradKernel,
+  [tf.Conv2D]: conv2dKernel,
+  [tf.FusedConv2D]: fusedConv2dKernel,
+  [tf.Conv2DBackpropInput]: conv2dBackpropInputKernel,
+  [tf.Conv2DBackpropFilter]: conv2dBackpropFilterKernel,
+  [tf.BatchMatMul]: batchMatMulKernel,
+  [tf.Add]: binaryKernel('Add'),
+  [tf.Sub]: binaryKernel('Sub'),
+  [tf.Multiply]: binaryKernel('Multiply'),
+  [tf.RealDiv]: binaryKernel('RealDiv'),
+  [tf.Relu]: reluKernel,
+  [tf.Step]: stepKernel,
+  [tf.Sum]: sumKernel,
+  [tf.AvgPool]: avgPoolKernel,
+  [tf.AvgPoolGrad]: avgPoolGradKernel,
 };
 
 /**

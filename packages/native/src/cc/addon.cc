@@ -2,6 +2,10 @@
 // in place, no copies) and an Int32Array of sizes, checks them, and runs the kernel synchronously.
 #include <node_api.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -327,6 +331,14 @@ napi_value Info(napi_env env, napi_callback_info) {
 
 napi_value Init(napi_env env, napi_value exports) {
   runge::select_microkernel(true);
+#if defined(__GLIBC__)
+  // Every kernel allocates its output (a typed array, calloc'd by Node) and most are freed one
+  // step later. Above glibc's default threshold each one is a fresh mmap whose pages fault in on
+  // first write, which costs more than a memory-bound kernel itself; serve blocks up to 32 MB
+  // from the heap and keep freed memory for reuse instead.
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
+#endif
   const napi_property_descriptor props[] = {
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr,

@@ -1,10 +1,10 @@
-// Add, Sub, Mul and RealDiv on the native backend, for equal shapes and for one operand repeated
+// Add, Sub, Multiply and RealDiv on the native backend, for equal shapes and for one operand repeated
 // over the leading axes of the other (a bias, a scalar).
 import * as tf from '@tensorflow/tfjs-core';
 import { input, type NativeKernel, sizeOf } from './kernel-args.js';
 
 /** Operation codes of the addon's `binary`. */
-const OPS = { Add: 0, Sub: 1, Mul: 2, RealDiv: 3 } as const;
+const OPS = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3 } as const;
 
 /** The binary kernels computed natively. */
 export type NativeBinaryKernel = keyof typeof OPS;
