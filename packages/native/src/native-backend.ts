@@ -4,6 +4,9 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon.js';
 
+/** At most this many bytes of disposed tensors are kept for reuse. */
+const POOL_BYTES = 256 * 1024 * 1024;
+
 /**
  * A TF.js backend that stores tensors as the cpu backend does (JavaScript typed arrays) and runs
  * the kernels {@link registerNativeBackend} installs in compiled code on those arrays directly;
@@ -19,6 +22,11 @@ import type { NativeAddon } from './addon.js';
 export class NativeBackend extends MathBackendCPU {
   /** The compiled kernels. */
   readonly addon: NativeAddon;
+  /** Arrays this backend allocated that nothing outside its native kernels has seen. */
+  private readonly owned = new WeakSet<Float32Array>();
+  /** Arrays of disposed tensors, by length, for {@link NativeBackend.alloc}. */
+  private readonly pool = new Map<number, Float32Array[]>();
+  private pooledBytes = 0;
 
   /** @param addon - The loaded addon ({@link loadNativeAddon}). */
   constructor(addon: NativeAddon) {
@@ -33,6 +41,71 @@ export class NativeBackend extends MathBackendCPU {
     if (info.dtype !== 'float32') return null;
     const values = this.data.get(info.dataId)?.values;
     return values instanceof Float32Array ? values : null;
+  }
+
+  /**
+   * A Float32Array of `length` for a kernel's output, recycled from a disposed tensor when one
+   * of that length is pooled (its old values are garbage: native kernels write every element).
+   * Reusing memory the process has already touched spares each element-wise kernel the page
+   * faults of a fresh allocation, which cost more than the kernel.
+   */
+  alloc(length: number): Float32Array {
+    const recycled = this.pool.get(length)?.pop();
+    if (recycled !== undefined) {
+      this.pooledBytes -= recycled.byteLength;
+      return recycled;
+    }
+    const fresh = new Float32Array(length);
+    this.owned.add(fresh);
+    return fresh;
+  }
+
+  /**
+   * Marks the arrays of `infos` as seen outside the native kernels (a cpu kernel may keep a
+   * view of them, a reader may hold them), so they are never recycled.
+   */
+  escape(infos: readonly (tf.TensorInfo | undefined)[]): void {
+    for (const info of infos) {
+      if (info === undefined) continue;
+      const values = this.data.get(info.dataId)?.values;
+      if (values instanceof Float32Array) this.owned.delete(values);
+    }
+  }
+
+  override readSync(dataId: tf.DataId): tf.BackendValues {
+    const values = this.data.get(dataId)?.values;
+    if (values instanceof Float32Array) this.owned.delete(values);
+    return super.readSync(dataId);
+  }
+
+  override read(dataId: tf.DataId): Promise<tf.BackendValues> {
+    const values = this.data.get(dataId)?.values;
+    if (values instanceof Float32Array) this.owned.delete(values);
+    return super.read(dataId);
+  }
+
+  override disposeData(dataId: tf.DataId, force?: boolean): boolean {
+    const values = this.data.get(dataId)?.values;
+    const freed = super.disposeData(dataId, force);
+    if (
+      freed &&
+      values instanceof Float32Array &&
+      this.owned.has(values) &&
+      !this.data.has(dataId) &&
+      this.pooledBytes + values.byteLength <= POOL_BYTES
+    ) {
+      const list = this.pool.get(values.length);
+      if (list === undefined) this.pool.set(values.length, [values]);
+      else list.push(values);
+      this.pooledBytes += values.byteLength;
+    }
+    return freed;
+  }
+
+  override dispose(): void {
+    this.pool.clear();
+    this.pooledBytes = 0;
+    super.dispose();
   }
 
   /** A new float32 tensor of `shape` over `values` (owned by the tensor from now on). */

@@ -69,10 +69,28 @@ export interface NativeBackendInfo {
 
 let registeredAddon: NativeAddon | null = null;
 
-function wrap(kernelName: string, kernel: NativeKernel): tf.KernelFunc {
-  const fallback = cpuKernel(kernelName);
+/**
+ * Kernels of the cpu backend that share their input's storage by reference count (never by
+ * holding its array), so their inputs may still be recycled.
+ */
+const SHARING_KERNELS = new Set<string>([tf.Reshape, tf.Identity, tf.Cast]);
+
+type CpuKernelArgs = Parameters<tf.KernelFunc>[0];
+
+/** The cpu kernel on native: its inputs' arrays are marked as seen (a cpu kernel may keep views). */
+function cpuOnNative(kernelName: string, cpu: tf.KernelFunc): tf.KernelFunc {
+  if (SHARING_KERNELS.has(kernelName)) return cpu;
+  return (args: CpuKernelArgs) => {
+    (args.backend as unknown as NativeBackend).escape(Object.values(args.inputs));
+    return cpu(args);
+  };
+}
+
+/** The native kernel, falling back to the cpu kernel for inputs it does not handle. */
+function nativeOrCpu(kernelName: string, kernel: NativeKernel): tf.KernelFunc {
+  const fallback = cpuOnNative(kernelName, cpuKernel(kernelName));
   return ((args: NativeKernelArgs) =>
-    kernel(args) ?? fallback(args as unknown as Parameters<tf.KernelFunc>[0])) as tf.KernelFunc;
+    kernel(args) ?? fallback(args as unknown as CpuKernelArgs)) as tf.KernelFunc;
 }
 
 /**
@@ -111,7 +129,10 @@ export function registerNativeBackend(options: NativeBackendOptions = {}): Nativ
       tf.registerKernel({
         ...config,
         backendName: NATIVE_BACKEND_NAME,
-        kernelFunc: kernel === undefined ? config.kernelFunc : wrap(config.kernelName, kernel),
+        kernelFunc:
+          kernel === undefined
+            ? cpuOnNative(config.kernelName, config.kernelFunc)
+            : nativeOrCpu(config.kernelName, kernel),
       });
     }
     registeredAddon = addon;

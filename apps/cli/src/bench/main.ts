@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pnpm bench` / `runge bench`: runs the W1, W2 and W3 benchmarks and prints one JSON line per configuration.
 //
-//   node apps/cli/dist/bench/main.js [--only W1,W2,W3] [--backend wasm,cpu] [--seconds 10] [--threads n]
+//   node apps/cli/dist/bench/main.js [--only W1,W2,W3] [--backend wasm,native,cpu] [--seconds 10] [--threads n]
+//   node apps/cli/dist/bench/main.js --profile [--backend native] [--threads n]   (CPU ms per kernel of one W1 step)
 //
 // Without --threads, wasm runs single-threaded in this process and, on a machine with several
 // cores, once more with all of them in a child process (a process's first wasm initialisation
@@ -12,7 +13,9 @@ import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { initBackend } from '@runge/tensor-ops';
 import { measurePeak } from './peak.js';
+import { profileW1 } from './profile.js';
 import {
   BENCH_BACKENDS,
   type BenchBackend,
@@ -49,7 +52,9 @@ function positive(value: string, flag: string, integer: boolean): number {
   return n;
 }
 
-function parse(argv: readonly string[]): BenchOptions & { explicitThreads: boolean } {
+function parse(
+  argv: readonly string[],
+): BenchOptions & { explicitThreads: boolean; profile: boolean } {
   // pnpm forwards `pnpm bench -- --only W1` with the separator; drop it.
   const { values } = parseArgs({
     args: argv.filter((a) => a !== '--'),
@@ -58,6 +63,7 @@ function parse(argv: readonly string[]): BenchOptions & { explicitThreads: boole
       backend: { type: 'string', default: BENCH_BACKENDS.join(',') },
       seconds: { type: 'string', default: '10' },
       threads: { type: 'string' },
+      profile: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -68,6 +74,7 @@ function parse(argv: readonly string[]): BenchOptions & { explicitThreads: boole
     backends: list<BenchBackend>(values.backend, BENCH_BACKENDS, '--backend'),
     seconds: positive(values.seconds, '--seconds', false),
     explicitThreads: threads !== undefined,
+    profile: values.profile,
     ...(threads !== undefined ? { threads } : {}),
   };
 }
@@ -89,6 +96,35 @@ async function main(): Promise<number> {
     process.stderr.write(`bench: ${line}\n`);
   };
   const cores = cpus().length;
+  if (options.profile) {
+    for (const backend of options.backends.filter((b) => b !== 'cpu')) {
+      try {
+        const info = await initBackend({ backend, threads: options.threads ?? 1 });
+        log(`profile of W1 (batch 64, 16 channels) on ${backend}, ${info.threads} thread(s)`);
+        const p = profileW1({ batch: 64, channels: 16, steps: 3 });
+        emit({
+          workload: 'W1-profile',
+          backend,
+          threads: info.threads ?? 0,
+          step_cpu_ms: p.stepCpuMs,
+        });
+        for (const k of p.kernels.slice(0, 15)) {
+          emit({
+            workload: 'W1-profile',
+            backend,
+            kernel: k.kernel,
+            cpu_ms_per_step: k.cpuMsPerStep,
+            calls_per_step: k.callsPerStep,
+          });
+        }
+      } catch (error) {
+        log(
+          `profile on ${backend} skipped: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+    return 0;
+  }
   const threadCounts = options.explicitThreads
     ? [options.threads as number]
     : [...new Set([1, cores])];

@@ -7,6 +7,10 @@
 #include <cstring>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "pool.h"
 
 namespace runge {
@@ -87,16 +91,31 @@ void binary(int op, const float* a, long na, const float* b, long nb, float* out
 void unary(int op, const float* x, float* out, long n, float alpha) {
   if (op == RELU) {
     chunked(n, 1, [&](long s, long e) {
+      // Branch-free selects (signs are random; branches would mispredict half the time).
       for (long i = s; i < e; i++) {
         const float v = x[i];
-        out[i] = std::isnan(v) ? v : (v > 0.f ? v : 0.f);
+        const float r = v > 0.f ? v : 0.f;
+        out[i] = v != v ? v : r;
       }
     });
   } else if (op == STEP) {
     chunked(n, 1, [&](long s, long e) {
-      for (long i = s; i < e; i++) {
+      long i = s;
+#if defined(__SSE2__)
+      // Masks instead of branches (signs are random; branches would mispredict half the time).
+      const __m128 zero = _mm_setzero_ps(), one = _mm_set1_ps(1.f), a = _mm_set1_ps(alpha);
+      for (; i + 4 <= e; i += 4) {
+        const __m128 v = _mm_loadu_ps(x + i);
+        const __m128 gt = _mm_cmpgt_ps(v, zero);
+        const __m128 nan = _mm_cmpunord_ps(v, v);
+        const __m128 r = _mm_or_ps(_mm_and_ps(gt, one), _mm_andnot_ps(gt, a));
+        _mm_storeu_ps(out + i, _mm_or_ps(_mm_and_ps(nan, v), _mm_andnot_ps(nan, r)));
+      }
+#endif
+      for (; i < e; i++) {
         const float v = x[i];
-        out[i] = std::isnan(v) ? NAN : (v > 0.f ? 1.f : alpha);
+        const float r = v > 0.f ? 1.f : alpha;
+        out[i] = v != v ? v : r;
       }
     });
   }

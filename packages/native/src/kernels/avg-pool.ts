@@ -39,7 +39,7 @@ export const avgPoolKernel: NativeKernel = (args) => {
   );
   const sizes = poolSizes(info);
   if (sizes === null) return null;
-  const out = new Float32Array(info.batchSize * info.outHeight * info.outWidth * info.inChannels);
+  const out = backend.alloc(info.batchSize * info.outHeight * info.outWidth * info.inChannels);
   backend.addon.avgPool(xv, out, sizes);
   return backend.output(info.outShape, out);
 };
@@ -66,7 +66,7 @@ export const avgPoolGradKernel: NativeKernel = (args) => {
   if (sizes === null || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) {
     return null;
   }
-  const dx = new Float32Array(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
+  const dx = backend.alloc(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
   backend.addon.avgPoolGrad(dyv, dx, sizes);
   return backend.output(x.shape, dx);
 };

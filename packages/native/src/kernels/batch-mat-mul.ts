@@ -31,7 +31,7 @@ export const batchMatMulKernel: NativeKernel = (args) => {
     outerA.length === outerB.length && outerA.every((d, i) => d === (outerB[i] as number));
   if (!(same || batchA === 1 || batchB === 1) || batchA === 0 || batchB === 0) return null;
   const outer = tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
-  const out = new Float32Array(Math.max(batchA, batchB) * M * N);
+  const out = backend.alloc(Math.max(batchA, batchB) * M * N);
   backend.addon.matMul(
     av,
     bv,

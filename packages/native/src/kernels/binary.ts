@@ -43,7 +43,7 @@ export function binaryKernel(op: NativeBinaryKernel): NativeKernel {
       (av.length === n && repeats(b.shape, outShape)) ||
       (bv.length === n && repeats(a.shape, outShape));
     if (!ok) return null;
-    const out = new Float32Array(n);
+    const out = backend.alloc(n);
     backend.addon.binary(code, av, bv, out);
     return backend.output(outShape, out);
   };

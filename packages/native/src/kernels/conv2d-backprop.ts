@@ -25,7 +25,7 @@ export const conv2dBackpropInputKernel: NativeKernel = (args) => {
   const sizes = convSizes(info);
   if (sizes === null) return null;
   if (dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) return null;
-  const dx = new Float32Array(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
+  const dx = backend.alloc(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
   backend.addon.conv2dBackpropInput(dyv, fv, dx, sizes);
   return backend.output(info.inShape, dx);
 };
@@ -52,7 +52,7 @@ export const conv2dBackpropFilterKernel: NativeKernel = (args) => {
   const sizes = convSizes(info);
   if (sizes === null) return null;
   if (dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) return null;
-  const df = new Float32Array(
+  const df = backend.alloc(
     info.filterHeight * info.filterWidth * info.inChannels * info.outChannels,
   );
   backend.addon.conv2dBackpropFilter(xv, dyv, df, sizes);

@@ -60,7 +60,7 @@ function conv(args: NativeKernelArgs, fused: boolean): tf.TensorInfo | null {
   );
   const sizes = convSizes(info);
   if (sizes === null) return null;
-  const out = new Float32Array(info.batchSize * info.outHeight * info.outWidth * info.outChannels);
+  const out = backend.alloc(info.batchSize * info.outHeight * info.outWidth * info.outChannels);
   backend.addon.conv2d(xv, fv, bv, out, sizes, activation);
   return backend.output(info.outShape, out);
 }

@@ -24,7 +24,7 @@ export const sumKernel: NativeKernel = (args) => {
   const outer = leading ? sizeOf(reduced) : sizeOf(kept);
   const inner = leading ? sizeOf(kept) : sizeOf(reduced);
   if (outer * inner === 0) return null;
-  const out = new Float32Array(sizeOf(kept));
+  const out = backend.alloc(sizeOf(kept));
   backend.addon.sum(xv, out, outer, inner, leading);
   const shape = attrs.keepDims === true ? tf.backend_util.expandShapeToKeepDim(kept, axes) : kept;
   return backend.output(shape, out);

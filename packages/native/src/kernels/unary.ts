@@ -7,7 +7,7 @@ export const reluKernel: NativeKernel = (args) => {
   const x = input(args, 'x');
   const xv = args.backend.floats(x);
   if (xv === null) return null;
-  const out = new Float32Array(xv.length);
+  const out = args.backend.alloc(xv.length);
   args.backend.addon.unary(0, xv, out, 0);
   return args.backend.output(x.shape, out);
 };
@@ -18,7 +18,7 @@ export const stepKernel: NativeKernel = (args) => {
   const xv = args.backend.floats(x);
   if (xv === null) return null;
   const alpha = ((args.attrs ?? {}) as unknown as tf.StepAttrs).alpha ?? 0;
-  const out = new Float32Array(xv.length);
+  const out = args.backend.alloc(xv.length);
   args.backend.addon.unary(1, xv, out, alpha);
   return args.backend.output(x.shape, out);
 };
