@@ -7,6 +7,16 @@ import { fileURLToPath } from 'node:url';
 /**
  * The functions of the compiled addon. Every array is read or written in place (no copies); the
  * sizes travel as an `Int32Array`.
+ *
+ * @example
+ * ```ts
+ * const status = loadNativeAddon();
+ * if (status.ok) {
+ *   // C[2×2] = A[2×3] · B[3×2]
+ *   const c = new Float32Array(4);
+ *   status.addon.matMul(a, b, c, Int32Array.from([1, 1, 2, 2, 3, 0, 0]));
+ * }
+ * ```
  */
 export interface NativeAddon {
   /** `out = act(conv2d(x, filter) + bias)`; sizes `[n,h,w,ci,kh,kw,co,sh,sw,padTop,padLeft,oh,ow]`, act 0 linear, 1 relu. */
@@ -57,23 +67,51 @@ export interface NativeAddon {
   info(): { simd: 'avx2' | 'scalar'; threads: number; cpuHasAvx2Fma: boolean };
 }
 
-/** What {@link loadNativeAddon} found. */
+/**
+ * What {@link loadNativeAddon} found.
+ *
+ * @example
+ * ```ts
+ * const status: NativeAddonStatus = loadNativeAddon();
+ * console.log(status.ok ? status.addon.info() : status.reason);
+ * ```
+ */
 export type NativeAddonStatus =
   | { readonly ok: true; readonly addon: NativeAddon; readonly path: string }
   | { readonly ok: false; readonly reason: string; readonly path: string };
 
-/** The command that builds the addon, for messages. */
+/**
+ * The command that builds the addon, for messages.
+ *
+ * @example
+ * ```ts
+ * console.log(`build the kernels with ${NATIVE_BUILD_COMMAND}`);
+ * ```
+ */
 export const NATIVE_BUILD_COMMAND = 'pnpm --filter @runge/native build:native';
 
 /**
  * The environment variable naming another compiled addon file to load instead of the one this
  * package builds (a path to a `.node` file).
+ *
+ * @example
+ * ```ts
+ * process.env[NATIVE_ADDON_ENV] = '/opt/runge/runge_native.node';
+ * ```
  */
 export const NATIVE_ADDON_ENV = 'RUNGE_NATIVE_ADDON';
 
 const cache = new Map<string, NativeAddonStatus>();
 
-/** The addon file this package builds. */
+/**
+ * The addon file this package builds (`build/Release/runge_native.node` in the package).
+ *
+ * @returns Its absolute path.
+ * @example
+ * ```ts
+ * existsSync(defaultAddonPath()); // true once built
+ * ```
+ */
 export function defaultAddonPath(): string {
   return join(
     dirname(fileURLToPath(import.meta.url)),

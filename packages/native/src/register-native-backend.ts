@@ -47,7 +47,14 @@ const KERNELS: Readonly<Record<string, NativeKernel>> = {
  */
 export const NATIVE_KERNELS: readonly string[] = Object.freeze(Object.keys(KERNELS));
 
-/** Options of {@link registerNativeBackend}. */
+/**
+ * Options of {@link registerNativeBackend}.
+ *
+ * @example
+ * ```ts
+ * const options: NativeBackendOptions = { threads: 2, simd: true };
+ * ```
+ */
 export interface NativeBackendOptions {
   /** Threads of the kernels' pool (the calling thread counts as one); default: all cores. */
   readonly threads?: number;
@@ -57,7 +64,14 @@ export interface NativeBackendOptions {
   readonly addon?: NativeAddon;
 }
 
-/** What {@link registerNativeBackend} set up. */
+/**
+ * What {@link registerNativeBackend} set up.
+ *
+ * @example
+ * ```ts
+ * const { simd, threads } = registerNativeBackend({ threads: 2 }); // 'avx2', 2
+ * ```
+ */
 export interface NativeBackendInfo {
   /** The microkernel in use. */
   readonly simd: 'avx2' | 'scalar';
