@@ -54,7 +54,7 @@ function positive(value: string, flag: string, integer: boolean): number {
 
 function parse(
   argv: readonly string[],
-): BenchOptions & { explicitThreads: boolean; profile: boolean } {
+): BenchOptions & { explicitThreads: boolean; profile: boolean; child: boolean } {
   // pnpm forwards `pnpm bench -- --only W1` with the separator; drop it.
   const { values } = parseArgs({
     args: argv.filter((a) => a !== '--'),
@@ -64,6 +64,8 @@ function parse(
       seconds: { type: 'string', default: '10' },
       threads: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      // set by the parent for its threaded wasm child: no peak, no PyTorch peer there
+      child: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -75,6 +77,7 @@ function parse(
     seconds: positive(values.seconds, '--seconds', false),
     explicitThreads: threads !== undefined,
     profile: values.profile,
+    child: values.child,
     ...(threads !== undefined ? { threads } : {}),
   };
 }
@@ -128,7 +131,7 @@ async function main(): Promise<number> {
   const threadCounts = options.explicitThreads
     ? [options.threads as number]
     : [...new Set([1, cores])];
-  const peak = options.only.includes('W2') ? await measurePeak() : null;
+  const peak = options.only.includes('W2') && !options.child ? await measurePeak() : null;
   if (peak !== null) {
     emit({
       workload: 'peak',
@@ -152,6 +155,7 @@ async function main(): Promise<number> {
         options.only.join(','),
         '--seconds',
         String(options.seconds),
+        '--child',
       ],
       { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 26 },
     );
@@ -175,7 +179,7 @@ async function main(): Promise<number> {
   }
   const rest = options.backends.filter((b) => b !== 'wasm' && b !== 'native');
   await runBenchmarks({ ...options, backends: rest, peak }, emit, log);
-  if (options.only.includes('W1') && options.backends.some((b) => b !== 'cpu')) {
+  if (!options.child && options.only.includes('W1') && options.backends.some((b) => b !== 'cpu')) {
     if (torchAvailable()) {
       for (const config of plan('wasm', options.seconds).w1) {
         for (const threads of threadCounts) {
