@@ -278,11 +278,14 @@ export function createProgram(): Command {
     .command('bench')
     .description('run the benchmarks (W1 training step, W2 kernels, W3 integrators) as JSON lines')
     .option('--only <list>', 'comma list of W1, W2, W3')
-    .option('--backend <list>', 'comma list of wasm, cpu')
+    .option('--backend <list>', 'comma list of wasm, native, cpu')
     .option('--seconds <s>', 'timed window per W1 configuration')
-    .option('--threads <n>', 'wasm threads')
-    .action((opts: Record<string, string | undefined>) => {
-      const args = Object.entries(opts).flatMap(([k, v]) => (v === undefined ? [] : [`--${k}`, v]));
+    .option('--threads <n>', 'wasm and native threads')
+    .option('--profile', 'CPU time per kernel of one W1 training step instead')
+    .action((opts: Record<string, string | boolean | undefined>) => {
+      const args = Object.entries(opts).flatMap(([k, v]) =>
+        v === undefined || v === false ? [] : v === true ? [`--${k}`] : [`--${k}`, v],
+      );
       const entry = fileURLToPath(new URL('./bench/main.js', import.meta.url));
       const child = spawnSync(process.execPath, [entry, ...args], { stdio: 'inherit' });
       process.exitCode = child.status ?? EXIT.failure;

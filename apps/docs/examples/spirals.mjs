@@ -4,7 +4,7 @@ import { disposeDataset, spirals } from '@runge/datasets';
 import { initBackend, Rng, treeDispose } from '@runge/tensor-ops';
 import { adam, classification, evaluateClassifier, fit, tensorSource } from '@runge/train';
 
-const info = await initBackend(); // the embedded wasm backend unless tfjs-node is installed
+const info = await initBackend(); // tfjs-node if installed, else native if built, else wasm
 console.log(`backend: ${info.backend}`);
 
 // Data: 1,000 points on two interleaved spirals for training, 400 fresh ones for testing.

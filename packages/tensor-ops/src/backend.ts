@@ -9,23 +9,27 @@ import { assertWasmPaths, bundledWasmPaths, type WasmPaths } from './wasm-paths.
 /**
  * Which backend to use:
  * - `'auto'`: `@tensorflow/tfjs-node-gpu` if installed, else `@tensorflow/tfjs-node` if installed,
- *   else the embedded `wasm` backend (else `cpu` if WebAssembly is unavailable);
+ *   else `native` if `@runge/native` is installed and its kernels are built, else the embedded
+ *   `wasm` backend (else `cpu` if WebAssembly is unavailable);
  * - `'wasm'`: TF.js's WebAssembly backend (XNNPACK, SIMD) with Runge's training kernels;
+ * - `'native'`: Runge's compiled CPU kernels (AVX2/FMA, a thread pool) from the optional
+ *   `@runge/native`, which builds them from source when installed (Node only);
  * - `'cpu'`: TF.js's pure JavaScript backend (slow; a reference);
  * - `'tensorflow'`: libtensorflow through `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node`,
  *   which the user installs (never a dependency of Runge).
  */
-export type BackendRequest = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
+export type BackendRequest = 'auto' | 'wasm' | 'native' | 'cpu' | 'tensorflow';
 
 /** The backend actually selected by {@link initBackend}. */
-export type BackendKind = 'wasm' | 'cpu' | 'tensorflow';
+export type BackendKind = 'wasm' | 'native' | 'cpu' | 'tensorflow';
 
 /** Options of {@link initBackend}. */
 export interface InitBackendOptions {
   /** The backend to select; default `'auto'`. */
   readonly backend?: BackendRequest;
   /**
-   * XNNPACK threads of the wasm backend (at most 8); ignored by the other backends. In Node,
+   * Threads of the native backend's pool (default: all cores), or XNNPACK threads of the wasm
+   * backend (at most 8); ignored by the other backends. In Node,
    * Runge starts TF.js's threaded build on worker_threads; in browsers TF.js uses it when the
    * page is cross-origin isolated. Fixed by the process's first wasm initialisation. Default: 1
    * in Node, the backend's own choice in browsers.
@@ -56,7 +60,7 @@ export interface BackendInfo {
   readonly package: string;
   /** Threads the backend computes with (1 for single-threaded builds, `null` where libtensorflow decides). */
   readonly threads: number | null;
-  /** Whether the wasm build uses SIMD (`null` for other backends). */
+  /** Whether the wasm build uses SIMD, or the native kernels AVX2/FMA (`null` for other backends). */
   readonly simd: boolean | null;
   /** Why `auto` skipped a candidate, e.g. that `@tensorflow/tfjs-node` is not installed. */
   readonly notes: readonly string[];
@@ -70,7 +74,13 @@ export interface BackendInfo {
  * BACKEND_REQUESTS.includes('wasm'); // true
  * ```
  */
-export const BACKEND_REQUESTS = Object.freeze(['auto', 'wasm', 'cpu', 'tensorflow'] as const);
+export const BACKEND_REQUESTS = Object.freeze([
+  'auto',
+  'wasm',
+  'native',
+  'cpu',
+  'tensorflow',
+] as const);
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
 let current: BackendInfo | null = null;
@@ -224,6 +234,68 @@ async function useWasm(
   };
 }
 
+/** The part of `@runge/native` this package uses (it is an optional dependency). */
+interface NativeModule {
+  registerNativeBackend(options: { threads?: number }): {
+    simd: 'avx2' | 'scalar';
+    threads: number;
+  };
+}
+
+const NATIVE_PACKAGE = '@runge/native';
+const NATIVE_HOW =
+  "install @runge/native next to Runge (pnpm add @runge/native; it compiles at install and needs g++ or clang, make and python3; pnpm runs its build only when the package is listed in onlyBuiltDependencies) or rebuild it with `pnpm --filter @runge/native build:native`, or choose backend 'wasm' (embedded, the default) or 'cpu'";
+
+/** Loads `@runge/native` and registers its backend, or returns why it cannot (a note). */
+async function tryNative(
+  threads: number | undefined,
+  notes: string[],
+): Promise<BackendInfo | null> {
+  const node = nodeBuiltins();
+  if (!node) {
+    notes.push(`${NATIVE_PACKAGE} runs in Node only`);
+    return null;
+  }
+  let module: NativeModule;
+  let resolved: string | null = null;
+  for (const base of [import.meta.url, node.join(process.cwd(), 'package.json')]) {
+    try {
+      resolved = node.createRequire(base).resolve(NATIVE_PACKAGE);
+      break;
+    } catch {
+      // not visible from here; try the next base
+    }
+  }
+  if (resolved === null) {
+    notes.push(`${NATIVE_PACKAGE} is not installed`);
+    return null;
+  }
+  try {
+    module = (await import(/* @vite-ignore */ node.pathToFileURL(resolved).href)) as NativeModule;
+  } catch (error) {
+    notes.push(
+      `${NATIVE_PACKAGE} is installed but failed to load: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+    );
+    return null;
+  }
+  let info: { simd: 'avx2' | 'scalar'; threads: number };
+  try {
+    info = module.registerNativeBackend(threads === undefined ? {} : { threads });
+  } catch (error) {
+    notes.push(error instanceof Error ? error.message : String(error));
+    return null;
+  }
+  await activate('native');
+  return {
+    backend: 'native',
+    requested: 'native',
+    package: NATIVE_PACKAGE,
+    threads: info.threads,
+    simd: info.simd === 'avx2',
+    notes,
+  };
+}
+
 async function useCpu(notes: string[]): Promise<BackendInfo> {
   await import('@tensorflow/tfjs-backend-cpu');
   await activate('cpu');
@@ -246,15 +318,17 @@ async function useCpu(notes: string[]): Promise<BackendInfo> {
  * libraries never select a backend.
  *
  * `auto` prefers `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node` (both optional and
- * installed by the user), then the embedded `wasm` backend, then `cpu`.
+ * installed by the user), then `native` (Runge's compiled kernels, when `@runge/native` is
+ * installed and built), then the embedded `wasm` backend, then `cpu`.
  *
  * In a browser, `'wasm'` fetches the backend's `.wasm` binaries; apps bundled with Vite or
  * webpack 5 find them with no configuration, others say where they are with `wasmPaths`.
  *
  * @param options - `backend` (default `'auto'`), `threads` and `wasmPaths` (wasm only).
  * @returns What was selected, with notes on skipped candidates.
- * @throws {@link BackendError} when `'tensorflow'` is requested and neither native package can be
- * loaded (the message says how to install one), or a backend fails to start.
+ * @throws {@link BackendError} when `'tensorflow'` is requested and neither tfjs-node package can
+ * be loaded, or `'native'` is requested and `@runge/native` is not installed or its kernels are
+ * not built (the messages say how to install or build them), or a backend fails to start.
  * @throws {@link ValueError} for an unknown backend name, a bad thread count or malformed
  * `wasmPaths`.
  * @example
@@ -289,10 +363,25 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       info = native;
       break;
     }
+    case 'native': {
+      const native = await tryNative(threads, notes);
+      if (!native) {
+        throw new BackendError(
+          `backend 'native' needs Runge's compiled kernels, and ${notes.join('; ')}. To get them, ${NATIVE_HOW}.`,
+        );
+      }
+      info = native;
+      break;
+    }
     case 'auto': {
       const native = await tryTensorflow(notes);
       if (native) {
         info = { ...native, requested };
+        break;
+      }
+      const compiled = await tryNative(threads, notes);
+      if (compiled) {
+        info = { ...compiled, requested };
         break;
       }
       try {

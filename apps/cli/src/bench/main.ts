@@ -1,23 +1,32 @@
 #!/usr/bin/env node
-// `pnpm bench` / `runge bench`: runs BENCHMARK.md's W1, W2 and W3 and prints one JSON line per configuration.
+// `pnpm bench` / `runge bench`: runs the W1, W2 and W3 benchmarks and prints one JSON line per configuration.
 //
-//   node apps/cli/dist/bench/main.js [--only W1,W2,W3] [--backend wasm,cpu] [--seconds 10] [--threads n]
+//   node apps/cli/dist/bench/main.js [--only W1,W2,W3] [--backend wasm,native,cpu] [--seconds 10] [--threads n]
+//   node apps/cli/dist/bench/main.js --profile [--backend native] [--threads n]   (CPU ms per kernel of one W1 step)
 //
 // Without --threads, wasm runs single-threaded in this process and, on a machine with several
 // cores, once more with all of them in a child process (a process's first wasm initialisation
-// fixes its thread pool). Results go to stdout, progress to stderr.
+// fixes its thread pool); native (when @runge/native is built) runs on 1 thread and on all
+// cores. When /usr/bin/python3 has torch, W1 also runs in PyTorch at the same thread counts and
+// 'W1-ratio' lines give Runge's samples/s over PyTorch's. Results go to stdout, progress to stderr.
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { initBackend } from '@runge/tensor-ops';
+import { measurePeak } from './peak.js';
+import { profileW1 } from './profile.js';
 import {
   BENCH_BACKENDS,
   type BenchBackend,
   type BenchOptions,
+  type BenchRecord,
+  plan,
   runBenchmarks,
   WORKLOADS,
   type Workload,
 } from './run.js';
+import { ratioRecords, runTorchW1, torchAvailable } from './torch-peer.js';
 
 class UsageError extends Error {}
 
@@ -43,7 +52,9 @@ function positive(value: string, flag: string, integer: boolean): number {
   return n;
 }
 
-function parse(argv: readonly string[]): BenchOptions & { explicitThreads: boolean } {
+function parse(
+  argv: readonly string[],
+): BenchOptions & { explicitThreads: boolean; profile: boolean; child: boolean } {
   // pnpm forwards `pnpm bench -- --only W1` with the separator; drop it.
   const { values } = parseArgs({
     args: argv.filter((a) => a !== '--'),
@@ -52,6 +63,9 @@ function parse(argv: readonly string[]): BenchOptions & { explicitThreads: boole
       backend: { type: 'string', default: BENCH_BACKENDS.join(',') },
       seconds: { type: 'string', default: '10' },
       threads: { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      // set by the parent for its threaded wasm child: no peak, no PyTorch peer there
+      child: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -62,6 +76,8 @@ function parse(argv: readonly string[]): BenchOptions & { explicitThreads: boole
     backends: list<BenchBackend>(values.backend, BENCH_BACKENDS, '--backend'),
     seconds: positive(values.seconds, '--seconds', false),
     explicitThreads: threads !== undefined,
+    profile: values.profile,
+    child: values.child,
     ...(threads !== undefined ? { threads } : {}),
   };
 }
@@ -74,15 +90,57 @@ async function main(): Promise<number> {
     process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  const emit = (record: object): void => {
+  const records: BenchRecord[] = [];
+  const emit = (record: BenchRecord): void => {
+    records.push(record);
     process.stdout.write(`${JSON.stringify(record)}\n`);
   };
   const log = (line: string): void => {
     process.stderr.write(`bench: ${line}\n`);
   };
   const cores = cpus().length;
+  if (options.profile) {
+    for (const backend of options.backends.filter((b) => b !== 'cpu')) {
+      try {
+        const info = await initBackend({ backend, threads: options.threads ?? 1 });
+        log(`profile of W1 (batch 64, 16 channels) on ${backend}, ${info.threads} thread(s)`);
+        const p = profileW1({ batch: 64, channels: 16, steps: 3 });
+        emit({
+          workload: 'W1-profile',
+          backend,
+          threads: info.threads ?? 0,
+          step_cpu_ms: p.stepCpuMs,
+        });
+        for (const k of p.kernels.slice(0, 15)) {
+          emit({
+            workload: 'W1-profile',
+            backend,
+            kernel: k.kernel,
+            cpu_ms_per_step: k.cpuMsPerStep,
+            calls_per_step: k.callsPerStep,
+          });
+        }
+      } catch (error) {
+        log(
+          `profile on ${backend} skipped: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+    return 0;
+  }
+  const threadCounts = options.explicitThreads
+    ? [options.threads as number]
+    : [...new Set([1, cores])];
+  const peak = options.only.includes('W2') && !options.child ? await measurePeak() : null;
+  if (peak !== null) {
+    emit({
+      workload: 'peak',
+      gflops_per_core: peak.gflops,
+      cpu_time_gflops_per_core: peak.cpuGflops,
+    });
+  }
   const wasmFirst = options.backends.filter((b) => b === 'wasm');
-  await runBenchmarks({ ...options, backends: wasmFirst }, emit, log);
+  await runBenchmarks({ ...options, backends: wasmFirst, peak }, emit, log);
   if (wasmFirst.length > 0 && !options.explicitThreads && cores > 1) {
     log(`wasm with ${cores} threads (child process)`);
     const child = spawnSync(
@@ -97,14 +155,47 @@ async function main(): Promise<number> {
         options.only.join(','),
         '--seconds',
         String(options.seconds),
+        '--child',
       ],
-      { stdio: 'inherit' },
+      { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 26 },
     );
+    for (const line of (child.stdout ?? '').split('\n')) {
+      if (line.trim() === '') continue;
+      const record = JSON.parse(line) as BenchRecord;
+      if (record.workload !== 'peak') emit(record);
+    }
     if (child.status !== 0)
       log(`the threaded wasm run failed (exit ${child.status ?? child.signal})`);
   }
-  const rest = options.backends.filter((b) => b !== 'wasm');
-  await runBenchmarks({ ...options, backends: rest }, emit, log);
+  if (options.backends.includes('native')) {
+    for (const threads of threadCounts) {
+      try {
+        await runBenchmarks({ ...options, backends: ['native'], threads, peak }, emit, log);
+      } catch (error) {
+        log(`native skipped: ${error instanceof Error ? error.message : String(error)}`);
+        break;
+      }
+    }
+  }
+  const rest = options.backends.filter((b) => b !== 'wasm' && b !== 'native');
+  await runBenchmarks({ ...options, backends: rest, peak }, emit, log);
+  if (!options.child && options.only.includes('W1') && options.backends.some((b) => b !== 'cpu')) {
+    if (torchAvailable()) {
+      for (const config of plan('wasm', options.seconds).w1) {
+        for (const threads of threadCounts) {
+          log(
+            `W1 pytorch (${threads} thread(s)) batch ${config.batch}, ${config.channels} channels`,
+          );
+          const record = runTorchW1({ ...config, threads });
+          if (record instanceof Error) log(`pytorch W1 failed: ${record.message}`);
+          else emit(record);
+        }
+      }
+      for (const ratio of ratioRecords(records)) emit(ratio);
+    } else {
+      log('PyTorch peer skipped: /usr/bin/python3 cannot import torch');
+    }
+  }
   return 0;
 }
 

@@ -2,16 +2,20 @@
 import { initBackend } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { round3 } from './measure.js';
+import type { Peak } from './peak.js';
 import { runW1, type W1Config } from './w1-ode-resnet.js';
-import { runW2, type W2Config } from './w2-kernels.js';
+import { runW2, type W2Config, type W2Result } from './w2-kernels.js';
 import { runW3 } from './w3.js';
 
 /** Workloads of BENCHMARK.md that this suite implements. */
 export const WORKLOADS = ['W1', 'W2', 'W3'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
-/** Backends the suite runs on (tensorflow needs a user-installed package; not benchmarked here). */
-export const BENCH_BACKENDS = ['wasm', 'cpu'] as const;
+/**
+ * Backends the suite runs on (native when `@runge/native` is built; tensorflow needs a
+ * user-installed package and is not benchmarked here).
+ */
+export const BENCH_BACKENDS = ['wasm', 'native', 'cpu'] as const;
 export type BenchBackend = (typeof BENCH_BACKENDS)[number];
 
 /** What to run. */
@@ -20,14 +24,17 @@ export interface BenchOptions {
   readonly backends: readonly BenchBackend[];
   /** W1's timed training window per configuration (W2 uses half of it per kernel group). */
   readonly seconds: number;
-  /** wasm threads (the first wasm initialisation of the process fixes them). */
+  /** wasm threads (the first wasm initialisation of the process fixes them), native threads. */
   readonly threads?: number;
+  /** The machine's fp32 peak per core, which W2 figures are read against (null: unmeasured). */
+  readonly peak?: Peak | null;
 }
 
 /** One line of output. */
 export type BenchRecord = Readonly<Record<string, string | number | boolean>>;
 
-interface Plan {
+/** The configurations a backend runs. */
+export interface Plan {
   readonly reduced: boolean;
   readonly w1Note?: string;
   readonly w2Note?: string;
@@ -35,7 +42,8 @@ interface Plan {
   readonly w2: W2Config;
 }
 
-function plan(backend: BenchBackend, seconds: number): Plan {
+/** What each backend runs: the full sizes, or reduced ones on the slow cpu backend. */
+export function plan(backend: BenchBackend, seconds: number): Plan {
   if (backend === 'cpu') {
     // TF.js's cpu backend runs at ~0.5 GFLOP/s and its conv filter gradient far slower still:
     // one W1 training step at batch 64 would take minutes.
@@ -60,6 +68,22 @@ function plan(backend: BenchBackend, seconds: number): Plan {
 }
 
 /**
+ * A W2 kernel's rate as a fraction of the machine's peak on the threads it ran with: by wall
+ * clock, and by process CPU time (what the kernel reaches while it runs; a loaded machine
+ * deschedules it, which the wall clock counts).
+ */
+function peakFractions(r: W2Result, peak: Peak | null, threads: number): Record<string, number> {
+  if (peak === null) return {};
+  const cpuGflops = r.flops / r.timing.cpuMs / 1e6;
+  return {
+    peak_gflops_per_core: peak.gflops,
+    peak_fraction: round3(r.gflops / (peak.gflops * threads)),
+    gflops_cpu_time: round3(cpuGflops),
+    peak_fraction_cpu_time: round3(cpuGflops / peak.cpuGflops),
+  };
+}
+
+/**
  * Runs the selected workloads on each selected backend and hands each result to `emit` as
  * soon as it is measured.
  *
@@ -75,7 +99,9 @@ export async function runBenchmarks(
   for (const backend of options.backends) {
     const info = await initBackend({
       backend,
-      ...(backend === 'wasm' && options.threads !== undefined ? { threads: options.threads } : {}),
+      ...((backend === 'wasm' || backend === 'native') && options.threads !== undefined
+        ? { threads: options.threads }
+        : {}),
     });
     const steps = plan(backend, options.seconds);
     const common: Record<string, string | number | boolean> = {
@@ -122,6 +148,7 @@ export async function runBenchmarks(
           op: r.op,
           shape: r.shape,
           gflops: r.gflops,
+          ...peakFractions(r, options.peak ?? null, info.threads ?? 1),
           ms: round3(r.timing.ms),
           cpu_ms: round3(r.timing.cpuMs),
           runs: r.timing.runs,

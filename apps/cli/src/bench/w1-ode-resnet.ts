@@ -10,8 +10,12 @@ export interface W1Config {
   readonly channels: number;
   /** Seconds of timed training steps (at least 3 steps). */
   readonly seconds: number;
-  /** Untimed steps first (BENCHMARK.md: 3). */
+  /** Untimed steps first (3 in the suite). */
   readonly warmup: number;
+  /** Timed training steps at least (default 3). */
+  readonly steps?: number;
+  /** Whether to time inference too (default true). */
+  readonly infer?: boolean;
 }
 
 /** W1's figures for one configuration. */
@@ -117,11 +121,14 @@ export function runW1(config: W1Config): W1Result {
     const train = timeRepeated(trainStep, {
       warmup: config.warmup,
       seconds: config.seconds,
-      minRuns: 3,
+      minRuns: config.steps ?? 3,
     });
     const lossFirst = losses[0] ?? Number.NaN;
     const lossLast = losses[losses.length - 1] ?? Number.NaN;
-    const infer = timeRepeated(inferStep, { warmup: 1, seconds: config.seconds / 3, minRuns: 3 });
+    const infer =
+      config.infer === false
+        ? { ms: Number.NaN, cpuMs: Number.NaN, runs: 0 }
+        : timeRepeated(inferStep, { warmup: 1, seconds: config.seconds / 3, minRuns: 3 });
     return {
       batch: config.batch,
       channels: config.channels,

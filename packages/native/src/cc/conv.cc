@@ -1,0 +1,268 @@
+// Convolutions as products of gathered pixel tiles with the filter: each thread gathers the
+// receptive fields of a tile of pixels (im2col, in cache) and multiplies by the filter matrix.
+// The input gradient gathers output-gradient rows per input pixel, so tiles never overlap.
+#include "conv.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "conv-direct.h"
+#include "gemm.h"
+#include "pool.h"
+
+namespace runge {
+namespace {
+
+constexpr int TILE = 120;         // pixels per forward / input-gradient tile (a multiple of MR)
+constexpr int FILTER_TILE = 256;  // pixels per filter-gradient tile
+constexpr long GROUPS = 8;        // partial sums of a filter gradient, whatever the threads
+
+thread_local std::vector<float> cols;
+
+/** Gathers the receptive fields of output pixels [p0, p0+tp) of x into rows of kh*kw*ci. */
+void gather_forward(const ConvGeometry& g, const float* x, long p0, int tp, float* out) {
+  const int K = g.kh * g.kw * g.ci;
+  const long per_image = static_cast<long>(g.oh) * g.ow;
+  for (int r = 0; r < tp; r++) {
+    const long p = p0 + r;
+    const long b = p / per_image;
+    const int rem = static_cast<int>(p - b * per_image);
+    const int oy = rem / g.ow;
+    const int ox = rem - oy * g.ow;
+    float* row = out + static_cast<long>(r) * K;
+    for (int a = 0; a < g.kh; a++) {
+      const int iy = oy * g.sh - g.pt + a;
+      for (int c = 0; c < g.kw; c++) {
+        const int ix = ox * g.sw - g.pl + c;
+        float* dst = row + (a * g.kw + c) * g.ci;
+        if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) {
+          std::memset(dst, 0, sizeof(float) * g.ci);
+        } else {
+          std::memcpy(dst, x + ((b * g.h + iy) * g.w + ix) * g.ci, sizeof(float) * g.ci);
+        }
+      }
+    }
+  }
+}
+
+/** Gathers, for input pixels [p0, p0+tp), the output-gradient rows each filter tap reaches. */
+void gather_backward(const ConvGeometry& g, const float* dy, long p0, int tp, float* out) {
+  const int K = g.kh * g.kw * g.co;
+  const long per_image = static_cast<long>(g.h) * g.w;
+  for (int r = 0; r < tp; r++) {
+    const long p = p0 + r;
+    const long b = p / per_image;
+    const int rem = static_cast<int>(p - b * per_image);
+    const int iy = rem / g.w;
+    const int ix = rem - iy * g.w;
+    float* row = out + static_cast<long>(r) * K;
+    for (int a = 0; a < g.kh; a++) {
+      const int ny = iy + g.pt - a;
+      const bool rowOk = ny >= 0 && ny % g.sh == 0 && ny / g.sh < g.oh;
+      for (int c = 0; c < g.kw; c++) {
+        const int nx = ix + g.pl - c;
+        float* dst = row + (a * g.kw + c) * g.co;
+        if (rowOk && nx >= 0 && nx % g.sw == 0 && nx / g.sw < g.ow) {
+          const long src = ((b * g.oh + ny / g.sh) * g.ow + nx / g.sw) * g.co;
+          std::memcpy(dst, dy + src, sizeof(float) * g.co);
+        } else {
+          std::memset(dst, 0, sizeof(float) * g.co);
+        }
+      }
+    }
+  }
+}
+
+
+/** Whether the direct AVX2 kernels run (the AVX2 tile is selected; co a multiple of 16). */
+bool direct_ok(int co) { return co % 16 == 0 && std::strcmp(microkernel_name(), "avx2") == 0; }
+
+/**
+ * Copies x (n×h×w×c) into a zero buffer n×hp×wp×c at offset (top, left), dropping what falls
+ * outside.
+ */
+std::vector<float> pad_input(const float* x, int n, int h, int w, int c, int hp, int wp, int top,
+                             int left) {
+  std::vector<float> out(static_cast<size_t>(n) * hp * wp * c, 0.f);
+  const long rows = static_cast<long>(n) * h;
+  const int tasks = static_cast<int>(std::min<long>(rows, 4L * threads()));
+  parallel_for(tasks, [&](int t, int) {
+    const long r0 = rows * t / tasks, r1 = rows * (t + 1) / tasks;
+    for (long r = r0; r < r1; r++) {
+      const long b = r / h;
+      const int iy = static_cast<int>(r - b * h);
+      const int py = iy + top;
+      if (py < 0 || py >= hp) continue;
+      const int x0 = std::max(0, -left);
+      const int x1 = std::min(w, wp - left);
+      if (x1 <= x0) continue;
+      std::memcpy(out.data() + ((b * hp + py) * wp + x0 + left) * c,
+                  x + ((b * h + iy) * w + x0) * c, sizeof(float) * (x1 - x0) * c);
+    }
+  });
+  return out;
+}
+
+/** f (kh×kw×ci×co, row-major K×co) as strips of 16 output channels: [co/16][K][16]. */
+std::vector<float> pack_filter_strips(const float* f, long K, int co) {
+  std::vector<float> out(static_cast<size_t>(K) * co);
+  for (int s = 0; s < co / 16; s++)
+    for (long k = 0; k < K; k++)
+      std::memcpy(out.data() + (s * K + k) * 16, f + k * co + s * 16, sizeof(float) * 16);
+  return out;
+}
+
+/** Runs the direct forward tile over all output rows of g, in parallel. */
+void direct_forward(const ConvGeometry& g, const float* x, const float* f, const float* bias,
+                    int act, float* y) {
+  const int hp = (g.oh - 1) * g.sh + g.kh;
+  const int wp = (g.ow - 1) * g.sw + g.kw;
+  const std::vector<float> xp = pad_input(x, g.n, g.h, g.w, g.ci, hp, wp, g.pt, g.pl);
+  const std::vector<float> packed =
+      pack_filter_strips(f, static_cast<long>(g.kh) * g.kw * g.ci, g.co);
+  const Padded in{xp.data(), g.n, hp, wp, g.ci};
+  const long rows = static_cast<long>(g.n) * g.oh;
+  const int tasks = static_cast<int>(std::min<long>(rows, 8L * threads()));
+  parallel_for(tasks, [&](int t, int) {
+    conv_direct_rows_avx2(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, packed.data(), g.co, bias, act,
+                          y, rows * t / tasks, rows * (t + 1) / tasks);
+  });
+}
+
+}  // namespace
+
+void conv2d_forward(const ConvGeometry& g, const float* x, const float* f, const float* bias,
+                    int act, float* y) {
+  if (direct_ok(g.co)) {
+    direct_forward(g, x, f, bias, act, y);
+    return;
+  }
+  const int K = g.kh * g.kw * g.ci;
+  const long P = static_cast<long>(g.n) * g.oh * g.ow;
+  const int tasks = static_cast<int>((P + TILE - 1) / TILE);
+  const bool direct = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pl == 0;
+  parallel_for(tasks, [&](int t, int) {
+    const long p0 = static_cast<long>(t) * TILE;
+    const int tp = static_cast<int>(std::min<long>(TILE, P - p0));
+    const float* a;
+    if (direct) {
+      a = x + p0 * g.ci;
+    } else {
+      cols.resize(static_cast<size_t>(TILE) * K);
+      gather_forward(g, x, p0, tp, cols.data());
+      a = cols.data();
+    }
+    float* out = y + p0 * g.co;
+    gemm_st(tp, g.co, K, a, K, false, f, g.co, false, out, g.co, false);
+    if (bias != nullptr || act != 0) {
+      for (int r = 0; r < tp; r++) {
+        float* row = out + static_cast<long>(r) * g.co;
+        if (bias != nullptr)
+          for (int j = 0; j < g.co; j++) row[j] += bias[j];
+        if (act == 1)
+          for (int j = 0; j < g.co; j++) row[j] = (row[j] > 0.f || std::isnan(row[j])) ? row[j] : 0.f;
+      }
+    }
+  });
+}
+
+void conv2d_backprop_input(const ConvGeometry& g, const float* dy, const float* f, float* dx) {
+  if (direct_ok(g.ci) && g.sh == 1 && g.sw == 1 && g.pt <= g.kh - 1 && g.pl <= g.kw - 1) {
+    // A stride-1 convolution's input gradient is the 'full' convolution of dy with the filter
+    // flipped in space and its channels exchanged: f2[a][b][o][i] = f[kh-1-a][kw-1-b][i][o].
+    std::vector<float> f2(static_cast<size_t>(g.kh) * g.kw * g.ci * g.co);
+    for (int a = 0; a < g.kh; a++)
+      for (int b = 0; b < g.kw; b++)
+        for (int i = 0; i < g.ci; i++)
+          for (int o = 0; o < g.co; o++)
+            f2[((static_cast<long>(a) * g.kw + b) * g.co + o) * g.ci + i] =
+                f[((static_cast<long>(g.kh - 1 - a) * g.kw + (g.kw - 1 - b)) * g.ci + i) * g.co + o];
+    const ConvGeometry full{g.n, g.oh, g.ow, g.co, g.kh, g.kw, g.ci, 1, 1,
+                            g.kh - 1 - g.pt, g.kw - 1 - g.pl, g.h, g.w};
+    direct_forward(full, dy, f2.data(), nullptr, 0, dx);
+    return;
+  }
+  const int K = g.kh * g.kw * g.co;
+  // ft[(a, c, o)][i] = f[(a, c, i)][o]: the filter with in and out channels exchanged.
+  std::vector<float> ft(static_cast<size_t>(K) * g.ci);
+  for (int tap = 0; tap < g.kh * g.kw; tap++)
+    for (int i = 0; i < g.ci; i++)
+      for (int o = 0; o < g.co; o++)
+        ft[(static_cast<long>(tap) * g.co + o) * g.ci + i] =
+            f[(static_cast<long>(tap) * g.ci + i) * g.co + o];
+  const long P = static_cast<long>(g.n) * g.h * g.w;
+  const int tasks = static_cast<int>((P + TILE - 1) / TILE);
+  const bool direct = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pl == 0;
+  parallel_for(tasks, [&](int t, int) {
+    const long p0 = static_cast<long>(t) * TILE;
+    const int tp = static_cast<int>(std::min<long>(TILE, P - p0));
+    const float* a;
+    if (direct) {
+      a = dy + p0 * g.co;
+    } else {
+      cols.resize(static_cast<size_t>(TILE) * K);
+      gather_backward(g, dy, p0, tp, cols.data());
+      a = cols.data();
+    }
+    gemm_st(tp, g.ci, K, a, K, false, ft.data(), g.ci, false, dx + p0 * g.ci, g.ci, false);
+  });
+}
+
+void conv2d_backprop_filter(const ConvGeometry& g, const float* x, const float* dy, float* df) {
+  if (direct_ok(g.co)) {
+    const int hp = (g.oh - 1) * g.sh + g.kh;
+    const int wp = (g.ow - 1) * g.sw + g.kw;
+    const std::vector<float> xp = pad_input(x, g.n, g.h, g.w, g.ci, hp, wp, g.pt, g.pl);
+    const Padded in{xp.data(), g.n, hp, wp, g.ci};
+    const size_t size = static_cast<size_t>(g.kh) * g.kw * g.ci * g.co;
+    const long rows = static_cast<long>(g.n) * g.oh;
+    // A fixed number of partial sums, each over a fixed range of rows, added in a fixed order:
+    // the result does not depend on the thread count or on scheduling.
+    const int groups = static_cast<int>(std::min<long>(GROUPS, rows));
+    std::vector<float> partial(size * groups, 0.f);
+    parallel_for(groups, [&](int t, int) {
+      const long r0 = rows * t / groups, r1 = rows * (t + 1) / groups;
+      for (long r = r0; r < r1; r += 8) {
+        conv_filter_grad_rows_avx2(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, dy, g.co,
+                                   partial.data() + size * t, r, std::min(r1, r + 8));
+      }
+    });
+    std::memset(df, 0, sizeof(float) * size);
+    for (int t = 0; t < groups; t++)
+      for (size_t i = 0; i < size; i++) df[i] += partial[size * t + i];
+    return;
+  }
+  const int K = g.kh * g.kw * g.ci;
+  const long P = static_cast<long>(g.n) * g.oh * g.ow;
+  const long tiles = (P + FILTER_TILE - 1) / FILTER_TILE;
+  const int groups = static_cast<int>(std::min<long>(GROUPS, tiles));
+  const size_t size = static_cast<size_t>(K) * g.co;
+  std::vector<float> partial(size * groups, 0.f);
+  const bool direct = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pl == 0;
+  parallel_for(groups, [&](int t, int) {
+    const long t0 = tiles * t / groups, t1 = tiles * (t + 1) / groups;
+    for (long tile = t0; tile < t1; tile++) {
+      const long p0 = tile * FILTER_TILE;
+      const int tp = static_cast<int>(std::min<long>(FILTER_TILE, P - p0));
+      const float* a;
+      if (direct) {
+        a = x + p0 * g.ci;
+      } else {
+        cols.resize(static_cast<size_t>(FILTER_TILE) * K);
+        gather_forward(g, x, p0, tp, cols.data());
+        a = cols.data();
+      }
+      gemm_st(K, g.co, tp, a, K, true, dy + p0 * g.co, g.co, false, partial.data() + size * t,
+              g.co, true);
+    }
+  });
+  std::memset(df, 0, sizeof(float) * size);
+  for (int t = 0; t < groups; t++) {
+    const float* src = partial.data() + size * t;
+    for (size_t i = 0; i < size; i++) df[i] += src[i];
+  }
+}
+
+}  // namespace runge

@@ -1,0 +1,17 @@
+// A small fixed-size thread pool: parallel_for hands task indices to the caller and its workers.
+#pragma once
+#include <functional>
+
+namespace runge {
+
+/** Sets the number of threads (the caller counts as one); 1 runs everything on the caller. */
+void set_threads(int n);
+/** The number of threads parallel_for uses. */
+int threads();
+/**
+ * Runs fn(task, thread) for task in [0, tasks), spread over the pool; returns when all are done.
+ * thread is in [0, threads()) and identifies per-thread scratch. Not reentrant.
+ */
+void parallel_for(int tasks, const std::function<void(int, int)>& fn);
+
+}  // namespace runge

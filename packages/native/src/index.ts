@@ -1,0 +1,17 @@
+// @runge/native: optional compiled CPU kernels (AVX2/FMA, a thread pool) as the TF.js backend 'native'.
+export {
+  defaultAddonPath,
+  loadNativeAddon,
+  NATIVE_ADDON_ENV,
+  NATIVE_BUILD_COMMAND,
+  type NativeAddon,
+  type NativeAddonStatus,
+} from './addon.js';
+export { NativeBackend } from './native-backend.js';
+export {
+  NATIVE_BACKEND_NAME,
+  NATIVE_KERNELS,
+  type NativeBackendInfo,
+  type NativeBackendOptions,
+  registerNativeBackend,
+} from './register-native-backend.js';

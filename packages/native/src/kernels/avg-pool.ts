@@ -1,0 +1,72 @@
+// AvgPool and AvgPoolGrad on the native backend (NHWC), with the cpu backend's conventions.
+import * as tf from '@tensorflow/tfjs-core';
+import { input, type NativeKernel } from './kernel-args.js';
+
+function poolSizes(info: tf.backend_util.Conv2DInfo): Int32Array | null {
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
+  const sizes = [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+    info.outHeight,
+    info.outWidth,
+  ];
+  if (sizes.some((s, i) => (i === 8 || i === 9 ? s < 0 : s <= 0))) return null;
+  return Int32Array.from(sizes);
+}
+
+/** `AvgPool`: the mean over each window's positions inside the input (padding not counted). */
+export const avgPoolKernel: NativeKernel = (args) => {
+  const { backend } = args;
+  const attrs = (args.attrs ?? {}) as unknown as tf.AvgPoolAttrs;
+  const x = input(args, 'x');
+  const xv = backend.floats(x);
+  if (xv === null || x.shape.length !== 4) return null;
+  const info = tf.backend_util.computePool2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const sizes = poolSizes(info);
+  if (sizes === null) return null;
+  const out = backend.alloc(info.batchSize * info.outHeight * info.outWidth * info.inChannels);
+  backend.addon.avgPool(xv, out, sizes);
+  return backend.output(info.outShape, out);
+};
+
+/**
+ * `AvgPoolGrad`: each window spreads `dy / (filterHeight · filterWidth)` over its positions, as
+ * TF.js's cpu kernel does.
+ */
+export const avgPoolGradKernel: NativeKernel = (args) => {
+  const { backend } = args;
+  const attrs = (args.attrs ?? {}) as unknown as tf.AvgPoolGradAttrs;
+  const dy = input(args, 'dy');
+  const x = input(args, 'input');
+  const dyv = backend.floats(dy);
+  if (dyv === null || x.shape.length !== 4) return null;
+  const info = tf.backend_util.computePool2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+  );
+  const sizes = poolSizes(info);
+  if (sizes === null || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) {
+    return null;
+  }
+  const dx = backend.alloc(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
+  backend.addon.avgPoolGrad(dyv, dx, sizes);
+  return backend.output(x.shape, dx);
+};

@@ -1,0 +1,115 @@
+// The 'native' TF.js backend: TF.js's cpu backend (its tensor storage and every kernel) with the
+// hot kernels replaced by the compiled ones, which read and write its Float32Arrays in place.
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { NativeAddon } from './addon.js';
+
+/** At most this many bytes of disposed tensors are kept for reuse. */
+const POOL_BYTES = 256 * 1024 * 1024;
+
+/**
+ * A TF.js backend that stores tensors as the cpu backend does (JavaScript typed arrays) and runs
+ * the kernels {@link registerNativeBackend} installs in compiled code on those arrays directly;
+ * every other kernel is the cpu backend's own.
+ *
+ * @example
+ * ```ts
+ * registerNativeBackend({ threads: 2 });
+ * await tf.setBackend('native');
+ * (tf.backend() as NativeBackend).addon.info(); // { simd: 'avx2', threads: 2, … }
+ * ```
+ */
+export class NativeBackend extends MathBackendCPU {
+  /** The compiled kernels. */
+  readonly addon: NativeAddon;
+  /** Arrays this backend allocated that nothing outside its native kernels has seen. */
+  private readonly owned = new WeakSet<Float32Array>();
+  /** Arrays of disposed tensors, by length, for {@link NativeBackend.alloc}. */
+  private readonly pool = new Map<number, Float32Array[]>();
+  private pooledBytes = 0;
+
+  /** @param addon - The loaded addon ({@link loadNativeAddon}). */
+  constructor(addon: NativeAddon) {
+    super();
+    this.addon = addon;
+    // The cpu backend advertises tfjs-node on its first write in Node; not relevant here.
+    (this as unknown as { firstUse: boolean }).firstUse = false;
+  }
+
+  /** The float32 values of a tensor held by this backend, or null if it holds another kind. */
+  floats(info: tf.TensorInfo): Float32Array | null {
+    if (info.dtype !== 'float32') return null;
+    const values = this.data.get(info.dataId)?.values;
+    return values instanceof Float32Array ? values : null;
+  }
+
+  /**
+   * A Float32Array of `length` for a kernel's output, recycled from a disposed tensor when one
+   * of that length is pooled (its old values are garbage: native kernels write every element).
+   * Reusing memory the process has already touched spares each element-wise kernel the page
+   * faults of a fresh allocation, which cost more than the kernel.
+   */
+  alloc(length: number): Float32Array {
+    const recycled = this.pool.get(length)?.pop();
+    if (recycled !== undefined) {
+      this.pooledBytes -= recycled.byteLength;
+      return recycled;
+    }
+    const fresh = new Float32Array(length);
+    this.owned.add(fresh);
+    return fresh;
+  }
+
+  /**
+   * Marks the arrays of `infos` as seen outside the native kernels (a cpu kernel may keep a
+   * view of them, a reader may hold them), so they are never recycled.
+   */
+  escape(infos: readonly (tf.TensorInfo | undefined)[]): void {
+    for (const info of infos) {
+      if (info === undefined) continue;
+      const values = this.data.get(info.dataId)?.values;
+      if (values instanceof Float32Array) this.owned.delete(values);
+    }
+  }
+
+  override readSync(dataId: tf.DataId): tf.BackendValues {
+    const values = this.data.get(dataId)?.values;
+    if (values instanceof Float32Array) this.owned.delete(values);
+    return super.readSync(dataId);
+  }
+
+  override read(dataId: tf.DataId): Promise<tf.BackendValues> {
+    const values = this.data.get(dataId)?.values;
+    if (values instanceof Float32Array) this.owned.delete(values);
+    return super.read(dataId);
+  }
+
+  override disposeData(dataId: tf.DataId, force?: boolean): boolean {
+    const values = this.data.get(dataId)?.values;
+    const freed = super.disposeData(dataId, force);
+    if (
+      freed &&
+      values instanceof Float32Array &&
+      this.owned.has(values) &&
+      !this.data.has(dataId) &&
+      this.pooledBytes + values.byteLength <= POOL_BYTES
+    ) {
+      const list = this.pool.get(values.length);
+      if (list === undefined) this.pool.set(values.length, [values]);
+      else list.push(values);
+      this.pooledBytes += values.byteLength;
+    }
+    return freed;
+  }
+
+  override dispose(): void {
+    this.pool.clear();
+    this.pooledBytes = 0;
+    super.dispose();
+  }
+
+  /** A new float32 tensor of `shape` over `values` (owned by the tensor from now on). */
+  output(shape: readonly number[], values: Float32Array): tf.TensorInfo {
+    return this.makeTensorInfo([...shape], 'float32', values);
+  }
+}

@@ -1,0 +1,157 @@
+// Registers the 'native' TF.js backend: every cpu kernel, with the hot ones run by the addon.
+import '@tensorflow/tfjs-backend-cpu';
+import { cpus } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadNativeAddon, type NativeAddon } from './addon.js';
+import { avgPoolGradKernel, avgPoolKernel } from './kernels/avg-pool.js';
+import { batchMatMulKernel } from './kernels/batch-mat-mul.js';
+import { binaryKernel } from './kernels/binary.js';
+import { conv2dKernel, fusedConv2dKernel } from './kernels/conv2d.js';
+import {
+  conv2dBackpropFilterKernel,
+  conv2dBackpropInputKernel,
+} from './kernels/conv2d-backprop.js';
+import { cpuKernel, type NativeKernel, type NativeKernelArgs } from './kernels/kernel-args.js';
+import { sumKernel } from './kernels/sum.js';
+import { reluKernel, stepKernel } from './kernels/unary.js';
+import { NativeBackend } from './native-backend.js';
+
+/** The name the backend is registered under (`tf.setBackend('native')`). */
+export const NATIVE_BACKEND_NAME = 'native';
+
+const KERNELS: Readonly<Record<string, NativeKernel>> = {
+  [tf.Conv2D]: conv2dKernel,
+  [tf.FusedConv2D]: fusedConv2dKernel,
+  [tf.Conv2DBackpropInput]: conv2dBackpropInputKernel,
+  [tf.Conv2DBackpropFilter]: conv2dBackpropFilterKernel,
+  [tf.BatchMatMul]: batchMatMulKernel,
+  [tf.Add]: binaryKernel('Add'),
+  [tf.Sub]: binaryKernel('Sub'),
+  [tf.Multiply]: binaryKernel('Multiply'),
+  [tf.RealDiv]: binaryKernel('RealDiv'),
+  [tf.Relu]: reluKernel,
+  [tf.Step]: stepKernel,
+  [tf.Sum]: sumKernel,
+  [tf.AvgPool]: avgPoolKernel,
+  [tf.AvgPoolGrad]: avgPoolGradKernel,
+};
+
+/**
+ * The TF.js kernels the native backend computes in compiled code (for float32 inputs; other
+ * dtypes and configurations run the cpu backend's kernel).
+ *
+ * @example
+ * ```ts
+ * NATIVE_KERNELS.includes('Conv2DBackpropFilter'); // true
+ * ```
+ */
+export const NATIVE_KERNELS: readonly string[] = Object.freeze(Object.keys(KERNELS));
+
+/**
+ * Options of {@link registerNativeBackend}.
+ *
+ * @example
+ * ```ts
+ * const options: NativeBackendOptions = { threads: 2, simd: true };
+ * ```
+ */
+export interface NativeBackendOptions {
+  /** Threads of the kernels' pool (the calling thread counts as one); default: all cores. */
+  readonly threads?: number;
+  /** Use the AVX2/FMA microkernel when the CPU has it (default `true`); `false` forces the scalar one. */
+  readonly simd?: boolean;
+  /** An already loaded addon (default: {@link loadNativeAddon}). */
+  readonly addon?: NativeAddon;
+}
+
+/**
+ * What {@link registerNativeBackend} set up.
+ *
+ * @example
+ * ```ts
+ * const { simd, threads } = registerNativeBackend({ threads: 2 }); // 'avx2', 2
+ * ```
+ */
+export interface NativeBackendInfo {
+  /** The microkernel in use. */
+  readonly simd: 'avx2' | 'scalar';
+  /** The pool's threads. */
+  readonly threads: number;
+  /** Whether the CPU has AVX2 and FMA. */
+  readonly cpuHasAvx2Fma: boolean;
+}
+
+let registeredAddon: NativeAddon | null = null;
+
+/**
+ * Kernels of the cpu backend that share their input's storage by reference count (never by
+ * holding its array), so their inputs may still be recycled.
+ */
+const SHARING_KERNELS = new Set<string>([tf.Reshape, tf.Identity, tf.Cast]);
+
+type CpuKernelArgs = Parameters<tf.KernelFunc>[0];
+
+/** The cpu kernel on native: its inputs' arrays are marked as seen (a cpu kernel may keep views). */
+function cpuOnNative(kernelName: string, cpu: tf.KernelFunc): tf.KernelFunc {
+  if (SHARING_KERNELS.has(kernelName)) return cpu;
+  return (args: CpuKernelArgs) => {
+    (args.backend as unknown as NativeBackend).escape(Object.values(args.inputs));
+    return cpu(args);
+  };
+}
+
+/** The native kernel, falling back to the cpu kernel for inputs it does not handle. */
+function nativeOrCpu(kernelName: string, kernel: NativeKernel): tf.KernelFunc {
+  const fallback = cpuOnNative(kernelName, cpuKernel(kernelName));
+  return ((args: NativeKernelArgs) =>
+    kernel(args) ?? fallback(args as unknown as CpuKernelArgs)) as tf.KernelFunc;
+}
+
+/**
+ * Registers the TF.js backend `'native'` (without selecting it): the cpu backend's storage and
+ * kernels, with {@link NATIVE_KERNELS} run by the compiled addon on `threads` threads. Idempotent;
+ * a later call only changes the threads and microkernel.
+ *
+ * @param options - Threads, microkernel, addon.
+ * @returns The microkernel and threads in use.
+ * @throws Error when the addon is not built or fails to load (the message says how to build it),
+ * or `threads` is not a positive integer.
+ * @example
+ * ```ts
+ * import { registerNativeBackend } from '@runge/native';
+ * registerNativeBackend({ threads: 2 });
+ * await tf.setBackend('native');
+ * ```
+ */
+export function registerNativeBackend(options: NativeBackendOptions = {}): NativeBackendInfo {
+  const threads = options.threads ?? cpus().length;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+    throw new Error(`threads must be an integer from 1 to 256, got ${threads}`);
+  }
+  let addon = options.addon ?? registeredAddon;
+  if (addon === null) {
+    const status = loadNativeAddon();
+    if (!status.ok) throw new Error(status.reason);
+    addon = status.addon;
+  }
+  if (registeredAddon === null) {
+    const chosen = addon;
+    tf.registerBackend(NATIVE_BACKEND_NAME, () => new NativeBackend(chosen), 0);
+    for (const config of tf.getKernelsForBackend('cpu')) {
+      if (tf.getKernel(config.kernelName, NATIVE_BACKEND_NAME) !== undefined) continue;
+      const kernel = KERNELS[config.kernelName];
+      tf.registerKernel({
+        ...config,
+        backendName: NATIVE_BACKEND_NAME,
+        kernelFunc:
+          kernel === undefined
+            ? cpuOnNative(config.kernelName, config.kernelFunc)
+            : nativeOrCpu(config.kernelName, kernel),
+      });
+    }
+    registeredAddon = addon;
+  }
+  addon.setThreads(threads);
+  addon.setSimd(options.simd ?? true);
+  return addon.info();
+}

@@ -1,0 +1,3 @@
+import { runPackageTests } from '../../vitest.shared.js';
+
+export default runPackageTests();
