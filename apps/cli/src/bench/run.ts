@@ -1,4 +1,4 @@
-// The benchmark suite of BENCHMARK.md (W1, W2, W3) on the backends Runge embeds, as JSON records.
+// The benchmark suite (W1, W2, W3; docs: /guide/benchmarks) on the backends Runge embeds, as JSON records.
 import { initBackend } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { round3 } from './measure.js';
@@ -7,7 +7,7 @@ import { runW1, type W1Config } from './w1-ode-resnet.js';
 import { runW2, type W2Config, type W2Result } from './w2-kernels.js';
 import { runW3 } from './w3.js';
 
-/** Workloads of BENCHMARK.md that this suite implements. */
+/** The workloads of the benchmarks guide (docs: /guide/benchmarks) that this suite implements. */
 export const WORKLOADS = ['W1', 'W2', 'W3'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 

@@ -1,4 +1,4 @@
-// W1 of BENCHMARK.md: one training step of the ODE-ResNet (forward Euler, 8 residual steps) on
+// W1 (docs: /guide/benchmarks#w1): one training step of the ODE-ResNet (forward Euler, 8 residual steps) on
 // 28×28×1 images, written directly with TF.js ops, and its inference.
 import { Rng } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,4 +1,4 @@
-// W2 of BENCHMARK.md: GFLOP/s of a 1024³ matrix product and of a 3×3 convolution with its two
+// W2 (docs: /guide/benchmarks#w2): GFLOP/s of a 1024³ matrix product and of a 3×3 convolution with its two
 // gradients, the gradients also as ratios to the forward convolution timed in the same rounds.
 import { Rng } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,4 +1,4 @@
-// W3 of BENCHMARK.md: right-hand-side evaluations and wall time per achieved accuracy, RK4
+// W3 (docs: /guide/benchmarks#w3): right-hand-side evaluations and wall time per achieved accuracy, RK4
 // against Dormand–Prince 5(4), on a smooth and a stiff-ish linear problem with known solution
 // (a batch of states y' = A y, A = Q B Qᵀ with Q orthogonal and B block diagonal).
 import { solve } from '@runge/integrators';
