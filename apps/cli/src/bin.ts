@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { TRANSFER_METHODS } from '@runge/multigrid';
 import { BACKEND_REQUESTS, ConfigError, RungeError } from '@runge/tensor-ops';
-import { RUN_SPLITS, type RunConfig, RunDirError } from '@runge/train';
+import { RUN_SPLITS, RunDirError } from '@runge/train';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { coarsenCommand } from './commands/coarsen.js';
 import { convergeCommand } from './commands/converge.js';
@@ -41,6 +41,24 @@ function createIo(json: boolean, signal?: AbortSignal): CommandIo {
     err: process.stderr,
     mode: progressMode(process.stdout, json),
     ...(signal ? { signal } : {}),
+  };
+}
+
+/** What a command of the CLI is: its parsed options and the terminal in, the exit code out. */
+type CommandRun<O> = (options: O, io: CommandIo) => Promise<number>;
+
+/**
+ * The action of a command: runs it with the parsed options (less `--json`, which picks the output
+ * mode) and sets the exit code; an interruptible command (training) gets the Ctrl-C signal.
+ */
+function commandAction<O>(
+  run: CommandRun<O>,
+  { interruptible = false }: { readonly interruptible?: boolean } = {},
+): (opts: O & { readonly json?: boolean }) => Promise<void> {
+  return async (opts) => {
+    const { json, ...options } = opts;
+    const io = createIo(Boolean(json), interruptible ? interruptSignal() : undefined);
+    process.exitCode = await run(options as O, io);
   };
 }
 
@@ -81,19 +99,7 @@ export function createProgram(): Command {
     .option('--epochs <n>', 'new total number of epochs', integer('--epochs'))
     .addOption(backendOption())
     .option('--json', 'print JSON lines instead of progress bars')
-    .action(
-      async (opts: {
-        run: string;
-        epochs?: number;
-        backend?: RunConfig['backend'];
-        json?: boolean;
-      }) => {
-        process.exitCode = await resumeCommand(
-          opts,
-          createIo(Boolean(opts.json), interruptSignal()),
-        );
-      },
-    );
+    .action(commandAction(resumeCommand, { interruptible: true }));
 
   program
     .command('eval')
@@ -102,16 +108,7 @@ export function createProgram(): Command {
     .addOption(new Option('--split <name>', 'which data').choices([...RUN_SPLITS]).default('test'))
     .addOption(backendOption())
     .option('--json', 'print JSON')
-    .action(
-      async (opts: {
-        run: string;
-        split: (typeof RUN_SPLITS)[number];
-        backend?: RunConfig['backend'];
-        json?: boolean;
-      }) => {
-        process.exitCode = await evalCommand(opts, createIo(Boolean(opts.json)));
-      },
-    );
+    .action(commandAction(evalCommand));
 
   program
     .command('stability')
@@ -131,18 +128,7 @@ export function createProgram(): Command {
     )
     .addOption(backendOption())
     .option('--json', 'print JSON lines')
-    .action(
-      async (opts: {
-        run: string;
-        samples?: number;
-        stepsAt?: string;
-        eigenvalues?: number;
-        backend?: RunConfig['backend'];
-        json?: boolean;
-      }) => {
-        process.exitCode = await stabilityCommand(opts, createIo(Boolean(opts.json)));
-      },
-    );
+    .action(commandAction(stabilityCommand));
 
   program
     .command('converge')
@@ -158,17 +144,7 @@ export function createProgram(): Command {
     .option('--samples <n>', 'test examples to use (default all)', integer('--samples'))
     .addOption(backendOption())
     .option('--json', 'print JSON')
-    .action(
-      async (opts: {
-        run: string;
-        levels?: number;
-        samples?: number;
-        backend?: RunConfig['backend'];
-        json?: boolean;
-      }) => {
-        process.exitCode = await convergeCommand(opts, createIo(Boolean(opts.json)));
-      },
-    );
+    .action(commandAction(convergeCommand));
 
   program
     .command('coarsen')
@@ -188,17 +164,7 @@ export function createProgram(): Command {
     )
     .option('--out <dir>', 'directory for the new run (default: next to the source run)')
     .option('--json', 'print JSON')
-    .action(
-      async (opts: {
-        run: string;
-        to: number;
-        method: 'naive' | 'galerkin' | 'rediscretize' | 'all';
-        out?: string;
-        json?: boolean;
-      }) => {
-        process.exitCode = await coarsenCommand(opts, createIo(Boolean(opts.json)));
-      },
-    );
+    .action(commandAction(coarsenCommand));
 
   program
     .command('landscape')
@@ -211,24 +177,20 @@ export function createProgram(): Command {
     .addOption(backendOption())
     .option('--json', 'print JSON')
     .action(
-      async (opts: {
-        steps?: string;
-        grid?: number;
-        out?: string;
-        backend?: string;
-        json?: boolean;
-      }) => {
-        const steps = opts.steps?.split(',').map((s) => integer('--steps')(s.trim()));
-        process.exitCode = await landscapeCommand(
-          {
-            ...(steps ? { steps } : {}),
-            ...(opts.grid ? { grid: opts.grid } : {}),
-            ...(opts.out ? { out: opts.out } : {}),
-            ...(opts.backend ? { backend: opts.backend } : {}),
-          },
-          createIo(Boolean(opts.json)),
-        );
-      },
+      commandAction(
+        (opts: { steps?: string; grid?: number; out?: string; backend?: string }, io) => {
+          const steps = opts.steps?.split(',').map((s) => integer('--steps')(s.trim()));
+          return landscapeCommand(
+            {
+              ...(steps ? { steps } : {}),
+              ...(opts.grid ? { grid: opts.grid } : {}),
+              ...(opts.out ? { out: opts.out } : {}),
+              ...(opts.backend ? { backend: opts.backend } : {}),
+            },
+            io,
+          );
+        },
+      ),
     );
 
   program
@@ -255,24 +217,7 @@ export function createProgram(): Command {
     .option('--size <n>', 'side of the built-in pictures (default 32)', integer('--size', 8))
     .addOption(backendOption())
     .option('--json', 'print JSON')
-    .action(
-      async (opts: {
-        content?: string;
-        style?: string;
-        out?: string;
-        iterations?: number;
-        steps?: number;
-        styleWeight?: number;
-        lr?: number;
-        seed?: number;
-        size?: number;
-        backend?: string;
-        json?: boolean;
-      }) => {
-        const { json: asJson, ...options } = opts;
-        process.exitCode = await stylizeCommand(options, createIo(Boolean(asJson)));
-      },
-    );
+    .action(commandAction(stylizeCommand));
 
   program
     .command('bench')
