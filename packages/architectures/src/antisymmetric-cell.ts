@@ -1,10 +1,11 @@
 // AntisymmetricRNN: h ← h + ε tanh((W − Wᵀ − γI) h + V x + b), forward Euler on a stable ODE.
 
-import { assertNumber, type TensorTree } from '@runge/tensor-ops';
+import { assertNumber } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { antisymmetricRecurrence } from './antisymmetric-recurrence.js';
-import { cellParam, checkStep } from './internal/cell-params.js';
-import { cellBias, cellSizes, inputWeight, zeroState } from './internal/cell-sizes.js';
+import { cellSizes } from './internal/cell-sizes.js';
+import { cellBias, inputWeight, recurrentWeight } from './internal/cell-weights.js';
+import { defineCell } from './internal/define-cell.js';
 import type { ParamInfo } from './layer.js';
 import type { RecurrentCell } from './recurrent-cell.js';
 import type { CellSizes } from './rnn-cell.js';
@@ -57,13 +58,8 @@ export function readEulerSettings(
 }
 
 /** The hidden-to-hidden weight `[n, n]` of the antisymmetric cells: `N(0, 1/n)`. */
-export function antisymmetricWeight(n: number): ParamInfo {
-  return {
-    path: 'W',
-    shape: [n, n],
-    role: 'dense',
-    init: { kind: 'normal', std: 1 / Math.sqrt(n) },
-  };
+export function antisymmetricWeight(n: number): ParamInfo & { readonly path: 'W' } {
+  return recurrentWeight('W', n, 1);
 }
 
 /**
@@ -93,28 +89,18 @@ export function antisymmetricWeight(n: number): ParamInfo {
 export function antisymmetricCell(options: AntisymmetricCellOptions): RecurrentCell {
   const { d, n } = cellSizes(options, 'antisymmetric');
   const { epsilon, gamma } = readEulerSettings(options, 'antisymmetric');
-  const params: ParamInfo[] = [
-    antisymmetricWeight(n),
-    inputWeight('V', d, n, 1),
-    cellBias('b', n, 1),
-  ];
-  return {
+  return defineCell({
     name: 'antisymmetric',
     inputSize: d,
     units: n,
     stateSize: 1,
-    params,
-    settings: { cell: 'antisymmetric', inputSize: d, units: n, epsilon, gamma },
-    initialState: (batch) => zeroState(batch, n, 1, 'antisymmetric'),
-    step(p: TensorTree, x, state) {
-      checkStep('antisymmetric', d, n, 1, x, state);
-      const W = cellParam(p, params, 'W', 'antisymmetric');
-      const V = cellParam(p, params, 'V', 'antisymmetric');
-      const b = cellParam(p, params, 'b', 'antisymmetric');
+    params: [antisymmetricWeight(n), inputWeight('V', d, n, 1), cellBias('b', n, 1)],
+    settings: { epsilon, gamma },
+    step({ W, V, b }, x, state) {
       const h = state[0] as tf.Tensor2D;
       const M = antisymmetricRecurrence(W, gamma);
       const pre = tf.add(tf.add(tf.matMul(h, M, false, true), tf.matMul(x, V)), b);
       return [tf.add(h, tf.mul(epsilon, tf.tanh(pre))) as tf.Tensor2D];
     },
-  };
+  });
 }

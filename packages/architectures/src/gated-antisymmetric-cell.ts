@@ -1,6 +1,5 @@
 // The gated AntisymmetricRNN: a learned per-unit step z ∈ (0, 1) on the antisymmetric flow.
 
-import type { TensorTree } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type AntisymmetricCellOptions,
@@ -8,9 +7,9 @@ import {
   readEulerSettings,
 } from './antisymmetric-cell.js';
 import { antisymmetricRecurrence } from './antisymmetric-recurrence.js';
-import { cellParam, checkStep } from './internal/cell-params.js';
-import { cellBias, cellSizes, inputWeight, zeroState } from './internal/cell-sizes.js';
-import type { ParamInfo } from './layer.js';
+import { cellSizes } from './internal/cell-sizes.js';
+import { cellBias, inputWeight } from './internal/cell-weights.js';
+import { defineCell } from './internal/define-cell.js';
 import type { RecurrentCell } from './recurrent-cell.js';
 
 /**
@@ -39,29 +38,19 @@ export function gatedAntisymmetricCell(options: AntisymmetricCellOptions): Recur
   const name = 'gated-antisymmetric';
   const { d, n } = cellSizes(options, name);
   const { epsilon, gamma } = readEulerSettings(options, name);
-  const params: ParamInfo[] = [
-    antisymmetricWeight(n),
-    inputWeight('V', d, n, 2),
-    cellBias('b', n, 2),
-  ];
-  return {
+  return defineCell({
     name,
     inputSize: d,
     units: n,
     stateSize: 1,
-    params,
-    settings: { cell: name, inputSize: d, units: n, epsilon, gamma },
-    initialState: (batch) => zeroState(batch, n, 1, name),
-    step(p: TensorTree, x, state) {
-      checkStep(name, d, n, 1, x, state);
-      const W = cellParam(p, params, 'W', name);
-      const V = cellParam(p, params, 'V', name);
-      const b = cellParam(p, params, 'b', name);
+    params: [antisymmetricWeight(n), inputWeight('V', d, n, 2), cellBias('b', n, 2)],
+    settings: { epsilon, gamma },
+    step({ W, V, b }, x, state) {
       const h = state[0] as tf.Tensor2D;
       const hm = tf.matMul(h, antisymmetricRecurrence(W, gamma), false, true);
       const [xz, xh] = tf.split(tf.add(tf.matMul(x, V), b), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
       const z = tf.sigmoid(tf.add(hm, xz));
       return [tf.add(h, tf.mul(epsilon, tf.mul(z, tf.tanh(tf.add(hm, xh))))) as tf.Tensor2D];
     },
-  };
+  });
 }

@@ -1,16 +1,9 @@
 // The gated recurrent unit (GRU): update and reset gates.
 
-import type { TensorTree } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import { cellParam, checkStep } from './internal/cell-params.js';
-import {
-  cellBias,
-  cellSizes,
-  inputWeight,
-  recurrentWeight,
-  zeroState,
-} from './internal/cell-sizes.js';
-import type { ParamInfo } from './layer.js';
+import { cellSizes } from './internal/cell-sizes.js';
+import { gateWeights } from './internal/cell-weights.js';
+import { defineCell } from './internal/define-cell.js';
 import type { RecurrentCell } from './recurrent-cell.js';
 import type { CellSizes } from './rnn-cell.js';
 
@@ -38,24 +31,13 @@ import type { CellSizes } from './rnn-cell.js';
  */
 export function gruCell(sizes: CellSizes): RecurrentCell {
   const { d, n } = cellSizes(sizes, 'gru');
-  const params: ParamInfo[] = [
-    inputWeight('W', d, n, 3),
-    recurrentWeight('U', n, 3),
-    cellBias('b', n, 3),
-  ];
-  return {
+  return defineCell({
     name: 'gru',
     inputSize: d,
     units: n,
     stateSize: 1,
-    params,
-    settings: { cell: 'gru', inputSize: d, units: n },
-    initialState: (batch) => zeroState(batch, n, 1, 'gru'),
-    step(p: TensorTree, x, state) {
-      checkStep('gru', d, n, 1, x, state);
-      const W = cellParam(p, params, 'W', 'gru');
-      const U = cellParam(p, params, 'U', 'gru');
-      const b = cellParam(p, params, 'b', 'gru');
+    params: gateWeights(d, n, 3),
+    step({ W, U, b }, x, state) {
       const h = state[0] as tf.Tensor2D;
       const xw = tf.add(tf.matMul(x, W), b);
       const [xz, xr, xh] = tf.split(xw, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
@@ -66,5 +48,5 @@ export function gruCell(sizes: CellSizes): RecurrentCell {
       const candidate = tf.tanh(tf.add(xh, tf.matMul(tf.mul(r, h), Uh)));
       return [tf.add(tf.mul(tf.sub(1, z), h), tf.mul(z, candidate)) as tf.Tensor2D];
     },
-  };
+  });
 }

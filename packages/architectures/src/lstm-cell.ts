@@ -1,16 +1,9 @@
 // The long short-term memory cell (LSTM): input, forget and output gates and a cell state.
 
-import type { TensorTree } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import { cellParam, checkStep } from './internal/cell-params.js';
-import {
-  cellBias,
-  cellSizes,
-  inputWeight,
-  recurrentWeight,
-  zeroState,
-} from './internal/cell-sizes.js';
-import type { ParamInfo } from './layer.js';
+import { cellSizes } from './internal/cell-sizes.js';
+import { gateWeights } from './internal/cell-weights.js';
+import { defineCell } from './internal/define-cell.js';
 import type { RecurrentCell } from './recurrent-cell.js';
 import type { CellSizes } from './rnn-cell.js';
 
@@ -37,24 +30,13 @@ import type { CellSizes } from './rnn-cell.js';
  */
 export function lstmCell(sizes: CellSizes): RecurrentCell {
   const { d, n } = cellSizes(sizes, 'lstm');
-  const params: ParamInfo[] = [
-    inputWeight('W', d, n, 4),
-    recurrentWeight('U', n, 4),
-    cellBias('b', n, 4),
-  ];
-  return {
+  return defineCell({
     name: 'lstm',
     inputSize: d,
     units: n,
     stateSize: 2,
-    params,
-    settings: { cell: 'lstm', inputSize: d, units: n },
-    initialState: (batch) => zeroState(batch, n, 2, 'lstm'),
-    step(p: TensorTree, x, state) {
-      checkStep('lstm', d, n, 2, x, state);
-      const W = cellParam(p, params, 'W', 'lstm');
-      const U = cellParam(p, params, 'U', 'lstm');
-      const b = cellParam(p, params, 'b', 'lstm');
+    params: gateWeights(d, n, 4),
+    step({ W, U, b }, x, state) {
       const [h, c] = state as [tf.Tensor2D, tf.Tensor2D];
       const zs = tf.add(tf.add(tf.matMul(x, W), tf.matMul(h, U)), b);
       const [zi, zf, zg, zo] = tf.split(zs, 4, 1) as tf.Tensor2D[];
@@ -65,5 +47,5 @@ export function lstmCell(sizes: CellSizes): RecurrentCell {
       const hNext = tf.mul(tf.sigmoid(zo as tf.Tensor), tf.tanh(cNext)) as tf.Tensor2D;
       return [hNext, cNext];
     },
-  };
+  });
 }

@@ -1,16 +1,9 @@
 // The vanilla (Elman) recurrent cell: h ← tanh(x W + h U + b).
 
-import type { TensorTree } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import { cellParam, checkStep } from './internal/cell-params.js';
-import {
-  cellBias,
-  cellSizes,
-  inputWeight,
-  recurrentWeight,
-  zeroState,
-} from './internal/cell-sizes.js';
-import type { ParamInfo } from './layer.js';
+import { cellSizes } from './internal/cell-sizes.js';
+import { gateWeights } from './internal/cell-weights.js';
+import { defineCell } from './internal/define-cell.js';
 import type { RecurrentCell } from './recurrent-cell.js';
 
 /**
@@ -47,26 +40,15 @@ export interface CellSizes {
  */
 export function rnnCell(sizes: CellSizes): RecurrentCell {
   const { d, n } = cellSizes(sizes, 'rnn');
-  const params: ParamInfo[] = [
-    inputWeight('W', d, n, 1),
-    recurrentWeight('U', n, 1),
-    cellBias('b', n, 1),
-  ];
-  return {
+  return defineCell({
     name: 'rnn',
     inputSize: d,
     units: n,
     stateSize: 1,
-    params,
-    settings: { cell: 'rnn', inputSize: d, units: n },
-    initialState: (batch) => zeroState(batch, n, 1, 'rnn'),
-    step(p: TensorTree, x, state) {
-      checkStep('rnn', d, n, 1, x, state);
-      const W = cellParam(p, params, 'W', 'rnn');
-      const U = cellParam(p, params, 'U', 'rnn');
-      const b = cellParam(p, params, 'b', 'rnn');
+    params: gateWeights(d, n, 1),
+    step({ W, U, b }, x, state) {
       const h = state[0] as tf.Tensor2D;
       return [tf.tanh(tf.add(tf.add(tf.matMul(x, W), tf.matMul(h, U)), b)) as tf.Tensor2D];
     },
-  };
+  });
 }

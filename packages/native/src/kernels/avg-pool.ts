@@ -1,26 +1,7 @@
 // AvgPool and AvgPoolGrad on the native backend (NHWC), with the cpu backend's conventions.
 import * as tf from '@tensorflow/tfjs-core';
 import { input, type NativeKernel } from './kernel-args.js';
-
-function poolSizes(info: tf.backend_util.Conv2DInfo): Int32Array | null {
-  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
-  const sizes = [
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-    info.outHeight,
-    info.outWidth,
-  ];
-  if (sizes.some((s, i) => (i === 8 || i === 9 ? s < 0 : s <= 0))) return null;
-  return Int32Array.from(sizes);
-}
+import { matchesOutput, windowSizes } from './window-sizes.js';
 
 /** `AvgPool`: the mean over each window's positions inside the input (padding not counted). */
 export const avgPoolKernel: NativeKernel = (args) => {
@@ -37,7 +18,7 @@ export const avgPoolKernel: NativeKernel = (args) => {
     attrs.pad,
     attrs.dimRoundingMode,
   );
-  const sizes = poolSizes(info);
+  const sizes = windowSizes(info, false);
   if (sizes === null) return null;
   const out = backend.alloc(info.batchSize * info.outHeight * info.outWidth * info.inChannels);
   backend.addon.avgPool(xv, out, sizes);
@@ -62,10 +43,8 @@ export const avgPoolGradKernel: NativeKernel = (args) => {
     1,
     attrs.pad,
   );
-  const sizes = poolSizes(info);
-  if (sizes === null || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) {
-    return null;
-  }
+  const sizes = windowSizes(info, false);
+  if (sizes === null || !matchesOutput(dy, info)) return null;
   const dx = backend.alloc(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
   backend.addon.avgPoolGrad(dyv, dx, sizes);
   return backend.output(x.shape, dx);

@@ -1,7 +1,7 @@
 // The two gradients of Conv2D on the native backend: Conv2DBackpropInput and Conv2DBackpropFilter.
-import * as tf from '@tensorflow/tfjs-core';
-import { convSizes } from './conv2d.js';
+import type * as tf from '@tensorflow/tfjs-core';
 import { input, type NativeKernel } from './kernel-args.js';
+import { convWindow, matchesOutput } from './window-sizes.js';
 
 /** `Conv2DBackpropInput` (the gradient of conv2d with respect to its input; `tf.conv2dTranspose`). */
 export const conv2dBackpropInputKernel: NativeKernel = (args) => {
@@ -12,19 +12,9 @@ export const conv2dBackpropInputKernel: NativeKernel = (args) => {
   const dyv = backend.floats(dy);
   const fv = backend.floats(filter);
   if (dyv === null || fv === null) return null;
-  const info = tf.backend_util.computeConv2DInfo(
-    [...attrs.inputShape] as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat),
-  );
-  const sizes = convSizes(info);
-  if (sizes === null) return null;
-  if (dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) return null;
+  const geometry = convWindow([...attrs.inputShape], filter.shape, attrs, 1);
+  if (geometry === null || !matchesOutput(dy, geometry.info)) return null;
+  const { info, sizes } = geometry;
   const dx = backend.alloc(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
   backend.addon.conv2dBackpropInput(dyv, fv, dx, sizes);
   return backend.output(info.inShape, dx);
@@ -39,19 +29,9 @@ export const conv2dBackpropFilterKernel: NativeKernel = (args) => {
   const xv = backend.floats(x);
   const dyv = backend.floats(dy);
   if (xv === null || dyv === null) return null;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    [...attrs.filterShape] as [number, number, number, number],
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat),
-  );
-  const sizes = convSizes(info);
-  if (sizes === null) return null;
-  if (dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) return null;
+  const geometry = convWindow(x.shape, [...attrs.filterShape], attrs, 1);
+  if (geometry === null || !matchesOutput(dy, geometry.info)) return null;
+  const { info, sizes } = geometry;
   const df = backend.alloc(
     info.filterHeight * info.filterWidth * info.inChannels * info.outChannels,
   );

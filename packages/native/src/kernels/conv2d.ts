@@ -1,30 +1,7 @@
 // Conv2D and FusedConv2D (bias + relu) on the native backend: NHWC, dilation 1, any size/stride/padding.
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { input, type NativeKernel, type NativeKernelArgs } from './kernel-args.js';
-
-/** The 13 sizes the addon's convolutions take, or null when the native kernels do not apply. */
-export function convSizes(info: tf.backend_util.Conv2DInfo): Int32Array | null {
-  if (info.dataFormat !== 'channelsLast' || info.dilationHeight !== 1 || info.dilationWidth !== 1) {
-    return null;
-  }
-  const sizes = [
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.filterHeight,
-    info.filterWidth,
-    info.outChannels,
-    info.strideHeight,
-    info.strideWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-    info.outHeight,
-    info.outWidth,
-  ];
-  if (sizes.some((s, i) => (i === 9 || i === 10 ? s < 0 : s <= 0))) return null;
-  return Int32Array.from(sizes);
-}
+import { convWindow } from './window-sizes.js';
 
 function conv(args: NativeKernelArgs, fused: boolean): tf.TensorInfo | null {
   const { backend } = args;
@@ -48,18 +25,9 @@ function conv(args: NativeKernelArgs, fused: boolean): tf.TensorInfo | null {
       if (bv === null) return null;
     }
   }
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    attrs.strides,
-    attrs.dilations,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat),
-  );
-  const sizes = convSizes(info);
-  if (sizes === null) return null;
+  const geometry = convWindow(x.shape, filter.shape, attrs, attrs.dilations);
+  if (geometry === null) return null;
+  const { info, sizes } = geometry;
   const out = backend.alloc(info.batchSize * info.outHeight * info.outWidth * info.outChannels);
   backend.addon.conv2d(xv, fv, bv, out, sizes, activation);
   return backend.output(info.outShape, out);
