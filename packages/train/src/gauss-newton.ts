@@ -2,12 +2,13 @@
 import { assertNumber, ConfigError, type TensorTree, treeFlatten } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { conjugateGradient } from './conjugate-gradient.js';
-import { type LinePoint, type StrongWolfeOptions, strongWolfeLineSearch } from './line-search.js';
-import type { IterationRecord, MinimizeResult, MinimizeStop } from './minimize-result.js';
+import type { StrongWolfeOptions } from './line-search.js';
+import { lineSearchDescent } from './line-search-descent.js';
+import type { IterationRecord, MinimizeResult } from './minimize-result.js';
 import type { Optimizer } from './optimizer.js';
 import { type OutputLoss, outputLoss } from './output-loss.js';
 import { paramVector, vectorObjective } from './param-vector.js';
-import { axpy, dot, norm2, normInf, scaled } from './vector-math.js';
+import { axpy, norm2, scaled } from './vector-math.js';
 
 /** A least-squares-like problem: outputs `F(θ): [N, k]` of the parameters and a loss `ℓ` of them. */
 export interface GaussNewtonProblem<P extends TensorTree> {
@@ -118,64 +119,30 @@ export function gaussNewton<P extends TensorTree>(
     return damping > 0 ? axpy(result, damping, v) : result;
   };
 
-  let x: Float64Array = view.toVector(params);
-  let { value, grad } = objective(x);
-  let evaluations = 1;
-  let iterations = 0;
-  let reason: MinimizeStop = 'max-iterations';
-  while (true) {
-    if (normInf(grad) <= tolerance) {
-      reason = 'converged';
-      break;
-    }
-    if (iterations >= maxIterations) break;
-    const here = x;
-    const y = tf.tidy(() => problem.outputs(view.toTree(here)));
-    let cg: ReturnType<typeof conjugateGradient>;
-    try {
-      cg = conjugateGradient((v) => product(here, y, v), scaled(grad, -1), {
-        maxIterations: cgIterations,
-        tolerance: cgTolerance,
-      });
-    } finally {
-      y.dispose();
-    }
-    evaluations += 2 * cg.iterations;
-    let direction = cg.x;
-    let slope = dot(grad, direction);
-    if (!(slope < 0)) {
-      direction = scaled(grad, -1);
-      slope = dot(grad, direction);
-    }
-    const phi = (step: number): LinePoint & { grad: Float64Array } => {
-      const e = objective(axpy(here, step, direction));
-      return { step, value: e.value, slope: dot(e.grad, direction), grad: e.grad };
-    };
-    const search = strongWolfeLineSearch(phi, { step: 0, value, slope }, options.lineSearch);
-    evaluations += search.evaluations;
-    const point = search.point as LinePoint & { grad?: Float64Array };
-    if (point.step === 0 || point.grad === undefined) {
-      reason = 'line-search';
-      break;
-    }
-    options.onIteration?.({
-      iteration: iterations,
-      value: point.value,
-      gradNorm: normInf(point.grad),
-      step: point.step,
-      x: here,
-      direction,
-      evaluations,
-    });
-    x = axpy(here, point.step, direction);
-    value = point.value;
-    grad = point.grad;
-    iterations++;
-  }
-  return {
-    params: view.toTree(x),
-    result: { x, value, gradNorm: normInf(grad), iterations, evaluations, reason },
-  };
+  const result = lineSearchDescent(
+    objective,
+    view.toVector(params),
+    (x, grad) => {
+      const y = tf.tidy(() => problem.outputs(view.toTree(x)));
+      let cg: ReturnType<typeof conjugateGradient>;
+      try {
+        cg = conjugateGradient((v) => product(x, y, v), scaled(grad, -1), {
+          maxIterations: cgIterations,
+          tolerance: cgTolerance,
+        });
+      } finally {
+        y.dispose();
+      }
+      return { direction: cg.x, evaluations: 2 * cg.iterations };
+    },
+    {
+      maxIterations,
+      gradientTolerance: tolerance,
+      lineSearch: options.lineSearch,
+      onIteration: options.onIteration,
+    },
+  );
+  return { params: view.toTree(result.x), result };
 }
 
 /**

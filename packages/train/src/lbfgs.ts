@@ -1,8 +1,9 @@
 // L-BFGS: the limited-memory BFGS quasi-Newton method with a strong-Wolfe line search, on a vector objective or a loss of a parameter tree.
 import { assertNumber, type TensorTree } from '@runge/tensor-ops';
 import type * as tf from '@tensorflow/tfjs-core';
-import { type LinePoint, type StrongWolfeOptions, strongWolfeLineSearch } from './line-search.js';
-import type { IterationRecord, MinimizeResult, MinimizeStop } from './minimize-result.js';
+import type { StrongWolfeOptions } from './line-search.js';
+import { type DescentDirection, lineSearchDescent } from './line-search-descent.js';
+import type { IterationRecord, MinimizeResult } from './minimize-result.js';
 import type { Optimizer } from './optimizer.js';
 import {
   paramVector,
@@ -10,7 +11,7 @@ import {
   type VectorObjective,
   vectorObjective,
 } from './param-vector.js';
-import { axpy, dot, normInf, scaled } from './vector-math.js';
+import { axpy, dot, scaled } from './vector-math.js';
 
 /** Options of {@link lbfgsMinimize} and {@link lbfgs}. */
 export interface LbfgsOptions {
@@ -70,18 +71,8 @@ export function lbfgsMinimize(
     min: 0,
   });
   const pairs: { s: Float64Array; y: Float64Array; rho: number }[] = [];
-  let x: Float64Array = Float64Array.from(x0);
-  let { value, grad } = objective(x);
-  let evaluations = 1;
-  let iterations = 0;
-  let reason: MinimizeStop = 'max-iterations';
-  while (true) {
-    if (normInf(grad) <= tolerance) {
-      reason = 'converged';
-      break;
-    }
-    if (iterations >= maxIterations) break;
-    // two-loop recursion: direction = −H ∇f
+  // two-loop recursion: direction = −H ∇f
+  const direction = (_x: Float64Array, grad: Float64Array): DescentDirection => {
     const q = Float64Array.from(grad);
     const alphas: number[] = [];
     for (let i = pairs.length - 1; i >= 0; i--) {
@@ -99,58 +90,31 @@ export function lbfgsMinimize(
       const a = alphas[i] as number;
       for (let j = 0; j < r.length; j++) r[j] = (r[j] as number) + (a - b) * (s[j] as number);
     }
-    let direction = scaled(r, -1);
-    let slope = dot(grad, direction);
-    if (!(slope < 0)) {
+    let p = scaled(r, -1);
+    if (!(dot(grad, p) < 0)) {
       // lost descent (rounding): restart from steepest descent
       pairs.length = 0;
-      direction = scaled(grad, -1);
-      slope = dot(grad, direction);
+      p = scaled(grad, -1);
     }
     let gNorm1 = 0;
     for (const g of grad) gNorm1 += Math.abs(g);
     const initialStep = pairs.length === 0 ? Math.min(1, 1 / gNorm1) : 1;
-    const phi = (step: number): LinePoint & { grad: Float64Array } => {
-      const e = objective(axpy(x, step, direction));
-      return { step, value: e.value, slope: dot(e.grad, direction), grad: e.grad };
-    };
-    const search = strongWolfeLineSearch(
-      phi,
-      { step: 0, value, slope },
-      {
-        initialStep,
-        ...options.lineSearch,
-      },
-    );
-    evaluations += search.evaluations;
-    const point = search.point as LinePoint & { grad?: Float64Array };
-    if (point.step === 0 || point.grad === undefined) {
-      reason = 'line-search';
-      break;
-    }
-    const xNext = axpy(x, point.step, direction);
-    const s = scaled(direction, point.step);
-    const y = axpy(point.grad, -1, grad);
-    const sy = dot(s, y);
-    if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
-      pairs.push({ s, y, rho: 1 / sy });
-      if (pairs.length > memory) pairs.shift();
-    }
-    options.onIteration?.({
-      iteration: iterations,
-      value: point.value,
-      gradNorm: normInf(point.grad),
-      step: point.step,
-      x,
-      direction,
-      evaluations,
-    });
-    x = xNext;
-    value = point.value;
-    grad = point.grad;
-    iterations++;
-  }
-  return { x, value, gradNorm: normInf(grad), iterations, evaluations, reason };
+    return { direction: p, lineSearch: { initialStep, ...options.lineSearch } };
+  };
+  return lineSearchDescent(objective, x0, direction, {
+    maxIterations,
+    gradientTolerance: tolerance,
+    onStep: ({ grad, direction: p, step, nextGrad }) => {
+      const s = scaled(p, step);
+      const y = axpy(nextGrad, -1, grad);
+      const sy = dot(s, y);
+      if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
+        pairs.push({ s, y, rho: 1 / sy });
+        if (pairs.length > memory) pairs.shift();
+      }
+    },
+    onIteration: options.onIteration,
+  });
 }
 
 /**

@@ -2,8 +2,9 @@
 import { assertNumber, type TensorTree } from '@runge/tensor-ops';
 import type * as tf from '@tensorflow/tfjs-core';
 import { conjugateGradient } from './conjugate-gradient.js';
-import { type LinePoint, type StrongWolfeOptions, strongWolfeLineSearch } from './line-search.js';
-import type { IterationRecord, MinimizeResult, MinimizeStop } from './minimize-result.js';
+import type { StrongWolfeOptions } from './line-search.js';
+import { lineSearchDescent } from './line-search-descent.js';
+import type { IterationRecord, MinimizeResult } from './minimize-result.js';
 import type { Optimizer } from './optimizer.js';
 import {
   paramVector,
@@ -11,7 +12,7 @@ import {
   type VectorObjective,
   vectorObjective,
 } from './param-vector.js';
-import { axpy, dot, norm2, normInf, scaled } from './vector-math.js';
+import { axpy, norm2, scaled } from './vector-math.js';
 
 /** Options of {@link newtonMinimize} and {@link newton}. */
 export interface NewtonOptions {
@@ -109,56 +110,24 @@ export function newtonMinimize(
     min: 0,
     exclusiveMin: true,
   });
-  let x: Float64Array = Float64Array.from(x0);
-  let { value, grad } = objective(x);
-  let evaluations = 1;
-  let iterations = 0;
-  let reason: MinimizeStop = 'max-iterations';
-  while (true) {
-    if (normInf(grad) <= tolerance) {
-      reason = 'converged';
-      break;
-    }
-    if (iterations >= maxIterations) break;
-    const here = x;
-    const cg = conjugateGradient(
-      (v) => hessianVectorProduct(objective, here, v, h),
-      scaled(grad, -1),
-      { maxIterations: cgIterations, tolerance: cgTolerance },
-    );
-    evaluations += 2 * cg.iterations;
-    let direction = cg.x;
-    let slope = dot(grad, direction);
-    if (!(slope < 0)) {
-      direction = scaled(grad, -1);
-      slope = dot(grad, direction);
-    }
-    const phi = (step: number): LinePoint & { grad: Float64Array } => {
-      const e = objective(axpy(here, step, direction));
-      return { step, value: e.value, slope: dot(e.grad, direction), grad: e.grad };
-    };
-    const search = strongWolfeLineSearch(phi, { step: 0, value, slope }, options.lineSearch);
-    evaluations += search.evaluations;
-    const point = search.point as LinePoint & { grad?: Float64Array };
-    if (point.step === 0 || point.grad === undefined) {
-      reason = 'line-search';
-      break;
-    }
-    options.onIteration?.({
-      iteration: iterations,
-      value: point.value,
-      gradNorm: normInf(point.grad),
-      step: point.step,
-      x: here,
-      direction,
-      evaluations,
-    });
-    x = axpy(here, point.step, direction);
-    value = point.value;
-    grad = point.grad;
-    iterations++;
-  }
-  return { x, value, gradNorm: normInf(grad), iterations, evaluations, reason };
+  return lineSearchDescent(
+    objective,
+    x0,
+    (x, grad) => {
+      const cg = conjugateGradient(
+        (v) => hessianVectorProduct(objective, x, v, h),
+        scaled(grad, -1),
+        { maxIterations: cgIterations, tolerance: cgTolerance },
+      );
+      return { direction: cg.x, evaluations: 2 * cg.iterations };
+    },
+    {
+      maxIterations,
+      gradientTolerance: tolerance,
+      lineSearch: options.lineSearch,
+      onIteration: options.onIteration,
+    },
+  );
 }
 
 /**

@@ -1,7 +1,8 @@
 // The data of the quantile-gbm task: simulated GBM paths cut into windows of past log-returns and the next return, split by path.
-import { createDataset, type Dataset, disposeDataset, gbmPaths, subset } from '@runge/datasets';
+import { createDataset, type Dataset, gbmPaths } from '@runge/datasets';
 import { ConfigError, Rng } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
+import { firstExamples } from './first-examples.js';
 import type { RunConfig } from './run-config.js';
 
 /**
@@ -30,17 +31,6 @@ export interface GbmWindows {
   readonly std: number;
   /** The test paths' prices `[paths][pathSteps + 1]`, for plots. */
   readonly testPaths: readonly (readonly number[])[];
-}
-
-/** The first `n` examples (all when `n` is absent or larger); takes ownership. */
-function firstN(ds: Dataset, n: number | undefined): Dataset {
-  if (n === undefined || n >= ds.size) return ds;
-  const out = subset(
-    ds,
-    Int32Array.from({ length: n }, (_, i) => i),
-  );
-  disposeDataset(ds);
-  return out;
 }
 
 /** Windows of every path in `rows` (standardised returns `z[p][j]`), in path order. */
@@ -132,9 +122,9 @@ export function gbmWindows(config: RunConfig): GbmWindows {
   const std = Math.sqrt(Math.max(sumSq / count - mean * mean, 1e-300));
   const z = returns.map((r) => r.map((v) => (v - mean) / std));
   return {
-    train: firstN(windowsOf(z, trainRows, window, 'gbm/train'), config.data.limit),
+    train: firstExamples(windowsOf(z, trainRows, window, 'gbm/train'), config.data.limit),
     ...(nVal > 0 ? { validation: windowsOf(z, valRows, window, 'gbm/validation') } : {}),
-    test: firstN(windowsOf(z, testRows, window, 'gbm/test'), config.data.testLimit),
+    test: firstExamples(windowsOf(z, testRows, window, 'gbm/test'), config.data.testLimit),
     mean,
     std,
     testPaths: testRows.map((p) => prices[p] as number[]),

@@ -10,11 +10,11 @@ import {
   peaksRegression,
   pyramid,
   spirals,
-  subset,
   trainValidationSplit,
   upsample,
 } from '@runge/datasets';
 import { ConfigError, DataError, Rng } from '@runge/tensor-ops';
+import { firstExamples } from './first-examples.js';
 import { nodeFs } from './node-fs.js';
 import type { RunConfig } from './run-config.js';
 
@@ -38,16 +38,6 @@ export interface RunData {
 
 /** What a task needs of the data: class labels or real-valued targets. */
 export type TargetKind = 'classes' | 'values';
-
-function firstN(ds: Dataset, n: number | undefined): Dataset {
-  if (n === undefined || n >= ds.size) return ds;
-  const out = subset(
-    ds,
-    Int32Array.from({ length: n }, (_, i) => i),
-  );
-  disposeDataset(ds);
-  return out;
-}
 
 async function findFile(dir: string, stems: readonly string[]): Promise<string> {
   const { fs, path } = nodeFs('reading data files');
@@ -248,8 +238,8 @@ export async function loadRunData(
       parts = synthetic(config, targets, rng);
   }
   const { resolution } = config.data;
-  let train = firstN(parts.train, config.data.limit);
-  let test = firstN(parts.test, config.data.testLimit);
+  let train = firstExamples(parts.train, config.data.limit);
+  let test = firstExamples(parts.test, config.data.testLimit);
   let validation: Dataset | undefined;
   try {
     train = atResolution(train, resolution, config.data.source);

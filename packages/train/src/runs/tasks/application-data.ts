@@ -1,6 +1,6 @@
-// The run data of the application tasks: a generated set split into training, validation and test parts from the run's seed.
+// The run data of the application tasks: a generated set drawn from the run's seed and split into training, validation and test parts.
 import { type Dataset, disposeDataset, trainValidationSplit } from '@runge/datasets';
-import type { Rng } from '@runge/tensor-ops';
+import { Rng } from '@runge/tensor-ops';
 import type { RunConfig } from '../run-config.js';
 import type { RunData } from '../run-data.js';
 
@@ -41,4 +41,44 @@ export function splitGenerated(config: RunConfig, all: Dataset, rng: Rng): RunDa
       disposeDataset(test);
     },
   };
+}
+
+/**
+ * Draws the generated set of a run: `draw(data.points, g)` with `g` the first child of the run's
+ * data generator `Rng.fromSeed(seed).split()`, which is returned to split the set (the same
+ * draws every time it is asked for).
+ *
+ * @param config - The resolved run configuration (`seed`, `data.points`).
+ * @param draw - `(n, rng) ↦` the `n` generated examples (and whatever else the task needs of them).
+ * @returns What `draw` returned and the generator for {@link splitGenerated}.
+ * @example
+ * ```ts
+ * const { drawn, rng } = drawGenerated(config, (n, rng) => sparseRegression({ n, rng, features: 20, relevant: 3 }));
+ * ```
+ */
+export function drawGenerated<T>(
+  config: RunConfig,
+  draw: (n: number, rng: Rng) => T,
+): { drawn: T; rng: Rng } {
+  const rng = Rng.fromSeed(config.seed).split();
+  return { drawn: draw(config.data.points, rng.split()), rng };
+}
+
+/**
+ * The run data of a generated set: {@link drawGenerated} then {@link splitGenerated}.
+ *
+ * @param config - The resolved run configuration (`seed`, `data.points`, `data.validation`).
+ * @param draw - `(n, rng) ↦` the `n` generated examples, real-valued targets `[n, k]`.
+ * @returns The run data, owned by the caller (`dispose()`).
+ * @example
+ * ```ts
+ * const data = generatedRunData(config, (n, rng) => noisyCurve({ n, rng, noise: 0.1 }));
+ * ```
+ */
+export function generatedRunData(
+  config: RunConfig,
+  draw: (n: number, rng: Rng) => Dataset,
+): RunData {
+  const { drawn, rng } = drawGenerated(config, draw);
+  return splitGenerated(config, drawn, rng);
 }

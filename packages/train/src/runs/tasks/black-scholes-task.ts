@@ -1,12 +1,11 @@
 // The black-scholes task: a network whose forward pass is a finite-difference scheme for the Black–Scholes PDE learns σ and r from call quotes; its report gives the recovered values and their relative errors.
-import type { Model, ModelParams, ModelVariables } from '@runge/architectures';
 import { blackScholesQuotes } from '@runge/datasets';
-import { Rng } from '@runge/tensor-ops';
 import type * as tf from '@tensorflow/tfjs-core';
 import { evaluateRegressor, regression } from '../../regression.js';
 import { tensorSource } from '../../tensor-source.js';
 import type { RunConfig } from '../run-config.js';
-import { splitGenerated } from './application-data.js';
+import { generatedRunData } from './application-data.js';
+import { networkOptions } from './network-options.js';
 import { mainNetwork, type RunTask, type TaskNetwork } from './run-task.js';
 
 /** The name of the scheme's layer in the task's network. */
@@ -47,16 +46,8 @@ export const blackScholesTask: RunTask = {
     train: { epochs: 16, batchSize: 16, optimizer: 'adam', lr: 0.2 },
   },
   async loadData(config: RunConfig) {
-    const s = config.application.blackScholes;
-    const rng = Rng.fromSeed(config.seed).split();
-    const all = blackScholesQuotes({
-      n: config.data.points,
-      rng: rng.split(),
-      sigma: s.sigma,
-      r: s.r,
-      noise: s.noise,
-    });
-    return splitGenerated(config, all, rng);
+    const { sigma, r, noise } = config.application.blackScholes;
+    return generatedRunData(config, (n, rng) => blackScholesQuotes({ n, rng, sigma, r, noise }));
   },
   networks(config) {
     const s = config.application.blackScholes;
@@ -70,17 +61,10 @@ export const blackScholesTask: RunTask = {
       },
     };
   },
-  problem({ config, models, init, optimizer, learningRate }) {
-    const { model } = models as { model: Model };
-    const { params, state } = init.model as ModelVariables;
-    return regression<ModelParams>({
-      apply: model.apply,
-      params,
-      state,
-      optimizer,
-      learningRate,
-      ...(config.train.clipNorm !== undefined ? { clipNorm: config.train.clipNorm } : {}),
-    });
+  problem(ctx) {
+    // σ and r are what the run recovers: no weight decay pulls them towards 0
+    const { weightDecay: _none, ...options } = networkOptions(ctx);
+    return regression(options);
   },
   evaluate(nets, data) {
     const net = mainNetwork(nets);

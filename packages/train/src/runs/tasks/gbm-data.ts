@@ -4,11 +4,11 @@ import {
   type Dataset,
   disposeDataset,
   gbmPaths,
-  subset,
   trainValidationSplit,
 } from '@runge/datasets';
 import { Rng } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
+import { firstExamples } from '../first-examples.js';
 import type { GenerativeConfig } from '../generative-config.js';
 import type { RunConfig } from '../run-config.js';
 import type { RunData } from '../run-data.js';
@@ -68,8 +68,8 @@ export async function loadGbmData(config: RunConfig): Promise<RunData> {
   } finally {
     disposeDataset(all);
   }
-  const test = firstN(parts.validation, config.data.testLimit);
-  let train = firstN(parts.train, config.data.limit);
+  const test = firstExamples(parts.validation, config.data.testLimit);
+  let train = firstExamples(parts.train, config.data.limit);
   let validation: Dataset | undefined;
   if (config.data.validation > 0) {
     try {
@@ -95,15 +95,4 @@ export async function loadGbmData(config: RunConfig): Promise<RunData> {
       disposeDataset(test);
     },
   };
-}
-
-/** The first `n` examples of a dataset (all when `n` is absent); takes ownership of `ds`. */
-function firstN(ds: Dataset, n: number | undefined): Dataset {
-  if (n === undefined || n >= ds.size) return ds;
-  const out = subset(
-    ds,
-    Int32Array.from({ length: n }, (_, i) => i),
-  );
-  disposeDataset(ds);
-  return out;
 }

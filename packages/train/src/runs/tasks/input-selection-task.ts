@@ -1,15 +1,16 @@
 // The input-selection task: an L1 input-selection layer in front of a small network on a sparse regression ranks the inputs; the report says whether the relevant ones come first.
-import type { Model, ModelParams, ModelVariables } from '@runge/architectures';
+import type { ModelParams } from '@runge/architectures';
 import { disposeDataset, type SparseRegression, sparseRegression } from '@runge/datasets';
 import { inputSelectionPenalty } from '@runge/losses';
-import { ConfigError, Rng } from '@runge/tensor-ops';
+import { ConfigError, type Rng } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingProblem } from '../../problem.js';
 import { evaluateRegressor, regression } from '../../regression.js';
 import type { Batch } from '../../tensor-source.js';
 import { tensorSource } from '../../tensor-source.js';
 import type { RunConfig } from '../run-config.js';
-import { splitGenerated } from './application-data.js';
+import { drawGenerated, splitGenerated } from './application-data.js';
+import { networkOptions } from './network-options.js';
 import { mainNetwork, type RunTask, type TaskNetwork } from './run-task.js';
 
 /** The name of the selection layer in the task's network. */
@@ -17,15 +18,11 @@ const LAYER = 'select';
 
 /** The sparse regression of a run configuration (the same draws every time it is asked for). */
 function sparseData(config: RunConfig): { data: SparseRegression; rng: Rng } {
-  const s = config.application.inputSelection;
-  const rng = Rng.fromSeed(config.seed).split();
-  const data = sparseRegression({
-    n: config.data.points,
-    rng: rng.split(),
-    features: s.features,
-    relevant: s.relevant,
-  });
-  return { data, rng };
+  const { features, relevant } = config.application.inputSelection;
+  const { drawn, rng } = drawGenerated(config, (n, g) =>
+    sparseRegression({ n, rng: g, features, relevant }),
+  );
+  return { data: drawn, rng };
 }
 
 /** The selection weights `|w_i|` of a trained network. */
@@ -90,19 +87,9 @@ export const inputSelectionTask: RunTask = {
       },
     };
   },
-  problem({ config, models, init, optimizer, learningRate }): TrainingProblem<Batch> {
-    const { model } = models as { model: Model };
-    const { params, state } = init.model as ModelVariables;
-    const lambda = config.application.inputSelection.lambda;
-    const base = regression<ModelParams>({
-      apply: model.apply,
-      params,
-      state,
-      optimizer,
-      learningRate,
-      ...(config.train.clipNorm !== undefined ? { clipNorm: config.train.clipNorm } : {}),
-      ...(config.train.weightDecay > 0 ? { weightDecay: config.train.weightDecay } : {}),
-    });
+  problem(level): TrainingProblem<Batch> {
+    const lambda = level.config.application.inputSelection.lambda;
+    const base = regression(networkOptions(level));
     const player = base.players[0] as TrainingProblem<Batch>['players'][number];
     return {
       ...base,

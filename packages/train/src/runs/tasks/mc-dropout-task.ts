@@ -1,17 +1,13 @@
 // The mc-dropout task: a regressor with dropout kept on at prediction gives predictive intervals by Monte-Carlo sampling; the coverage of its 90 % interval on held-out targets is its calibration.
-import {
-  applyForward,
-  type Model,
-  type ModelParams,
-  type ModelVariables,
-} from '@runge/architectures';
+import { applyForward } from '@runge/architectures';
 import { noisyCurve } from '@runge/datasets';
 import { Rng } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { regression } from '../../regression.js';
 import type { RunConfig } from '../run-config.js';
 import type { RunData } from '../run-data.js';
-import { splitGenerated } from './application-data.js';
+import { generatedRunData } from './application-data.js';
+import { networkOptions } from './network-options.js';
 import { mainNetwork, type RunTask, type TaskNetwork } from './run-task.js';
 
 /** The standard normal quantile of 0.95: `μ ± Z₉₀·s` holds 90 % of `N(μ, s²)`. */
@@ -150,13 +146,8 @@ function predictive(
 
 /** The run data of the task: the noisy curve split by the run's seed. */
 function curveData(config: RunConfig): RunData {
-  const rng = Rng.fromSeed(config.seed).split();
-  const all = noisyCurve({
-    n: config.data.points,
-    rng: rng.split(),
-    noise: config.application.mcDropout.noise,
-  });
-  return splitGenerated(config, all, rng);
+  const { noise } = config.application.mcDropout;
+  return generatedRunData(config, (n, rng) => noisyCurve({ n, rng, noise }));
 }
 
 /** Calibrates on the validation set (the training set without one), then judges `data`. */
@@ -211,18 +202,8 @@ export const mcDropoutTask: RunTask = {
       },
     };
   },
-  problem({ config, models, init, optimizer, learningRate }) {
-    const { model } = models as { model: Model };
-    const { params, state } = init.model as ModelVariables;
-    return regression<ModelParams>({
-      apply: model.apply,
-      params,
-      state,
-      optimizer,
-      learningRate,
-      ...(config.train.clipNorm !== undefined ? { clipNorm: config.train.clipNorm } : {}),
-      ...(config.train.weightDecay > 0 ? { weightDecay: config.train.weightDecay } : {}),
-    });
+  problem(ctx) {
+    return regression(networkOptions(ctx));
   },
   evaluate(nets, data, { config }) {
     const run = curveData(config);

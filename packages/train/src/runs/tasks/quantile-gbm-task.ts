@@ -1,5 +1,5 @@
 // The quantile-gbm task: a recurrent cell forecasts the next value of GBM paths at P90 and P99 with the pinball loss, judged by coverage on held-out paths.
-import type { Model, ModelConfig, ModelParams, ModelVariables } from '@runge/architectures';
+import type { ModelConfig } from '@runge/architectures';
 import { disposeDataset } from '@runge/datasets';
 import { quantileLoss } from '@runge/losses';
 import { ConfigError } from '@runge/tensor-ops';
@@ -13,7 +13,9 @@ import { renderSvg } from '../plots/render-svg.js';
 import type { RunData } from '../run-data.js';
 import { writeFileAtomic } from '../run-dir.js';
 import { checkSequenceConfig, sequenceClipNorm } from '../sequence-config.js';
+import { networkOptions } from './network-options.js';
 import { mainNetwork, type RunTask } from './run-task.js';
+import { sequenceModelConfig } from './sequence-model.js';
 
 /**
  * The quantile levels the quantile-gbm task predicts: P90 and P99 of the next value (its 90 %
@@ -105,45 +107,20 @@ export const quantileGbmTask: RunTask = {
     };
   },
   networks(config, data): Record<string, ModelConfig> {
-    if (config.model.config) return { model: config.model.config as unknown as ModelConfig };
-    const s = config.sequence;
-    return {
-      model: {
-        name: `quantile-${s.cell}`,
-        input: [...data.inputShape],
-        layers: [
-          {
-            type: 'rnn',
-            cell: s.cell,
-            units: s.units,
-            ...(s.epsilon !== undefined ? { epsilon: s.epsilon } : {}),
-            ...(s.gamma !== undefined ? { gamma: s.gamma } : {}),
-          },
-          { type: 'dense', units: VAR_LEVELS.length },
-        ],
-      },
-    };
+    const shape = { inputShape: data.inputShape, outputs: VAR_LEVELS.length };
+    return { model: sequenceModelConfig(config, 'quantile', shape) };
   },
-  problem({ config, models, init, optimizer, learningRate }) {
-    const { model } = models as { model: Model };
-    const { params, state } = init.model as ModelVariables;
-    return supervised<ModelParams>(
-      {
-        apply: model.apply,
-        params,
-        state,
-        optimizer,
-        learningRate,
-        clipNorm: sequenceClipNorm(config.train),
-        ...(config.train.weightDecay > 0 ? { weightDecay: config.train.weightDecay } : {}),
-      },
+  problem(ctx) {
+    const options = networkOptions(ctx);
+    return supervised(
+      { ...options, clipNorm: sequenceClipNorm(ctx.config.train) },
       {
         learningRate: 0.01,
         loss: (q, batch) => ({ loss: pinball(q, batch.y) }),
         evaluate: (p, s, data) => {
           const batch = data.take(Int32Array.from({ length: data.size }, (_, i) => i));
           try {
-            const q = predict(model.apply, p, s, batch.x);
+            const q = predict(options.apply, p, s, batch.x);
             const { loss, coverage } = judge(q, batch.y);
             q.dispose();
             return {

@@ -1,14 +1,14 @@
 // The sequence-mnist task: the digits read row by row (28 steps of 28 pixels) by a recurrent cell, classified from its last state.
-import type { Model, ModelConfig, ModelParams, ModelVariables } from '@runge/architectures';
 import { createDataset, type Dataset, disposeDataset } from '@runge/datasets';
 import { ConfigError } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { classification } from '../../classification.js';
-import type { RunConfig } from '../run-config.js';
 import { loadRunData, type RunData } from '../run-data.js';
 import { checkSequenceConfig, sequenceClipNorm } from '../sequence-config.js';
 import { classificationTask } from './classification-task.js';
+import { networkOptions } from './network-options.js';
 import type { RunTask } from './run-task.js';
+import { sequenceModelConfig } from './sequence-model.js';
 
 /** Images `[n, H, W, 1]` as sequences `[n, H, W]`: row `t` is the input at step `t`. Takes ownership. */
 function rowsAsSteps(ds: Dataset): Dataset {
@@ -21,41 +21,6 @@ function rowsAsSteps(ds: Dataset): Dataset {
   });
   disposeDataset(ds);
   return out;
-}
-
-/**
- * The model of a sequence-mnist run: `model.config` when given, else one sequence layer of
- * `sequence.cell` with `sequence.units` hidden units reading the rows (many-to-one), and a dense
- * head on its last state.
- *
- * @param config - The run configuration.
- * @param data - `inputShape` `[T, d]` and the number of classes.
- * @returns The model config.
- * @example
- * ```ts
- * sequenceClassifierConfig(resolveRunConfig({ task: 'sequence-mnist' }), { inputShape: [28, 28], outputs: 10 });
- * ```
- */
-export function sequenceClassifierConfig(
-  config: RunConfig,
-  data: { readonly inputShape: readonly number[]; readonly outputs: number },
-): ModelConfig {
-  if (config.model.config) return config.model.config as unknown as ModelConfig;
-  const s = config.sequence;
-  return {
-    name: `sequence-${s.cell}`,
-    input: [...data.inputShape],
-    layers: [
-      {
-        type: 'rnn',
-        cell: s.cell,
-        units: s.units,
-        ...(s.epsilon !== undefined ? { epsilon: s.epsilon } : {}),
-        ...(s.gamma !== undefined ? { gamma: s.gamma } : {}),
-      },
-      { type: 'dense', units: data.outputs },
-    ],
-  };
 }
 
 /**
@@ -109,20 +74,10 @@ export const sequenceMnistTask: RunTask = {
     };
   },
   networks(config, data) {
-    return { model: sequenceClassifierConfig(config, data) };
+    return { model: sequenceModelConfig(config, 'sequence', data) };
   },
-  problem({ config, models, init, optimizer, learningRate }) {
-    const { model } = models as { model: Model };
-    const { params, state } = init.model as ModelVariables;
-    return classification<ModelParams>({
-      apply: model.apply,
-      params,
-      state,
-      optimizer,
-      learningRate,
-      clipNorm: sequenceClipNorm(config.train),
-      ...(config.train.weightDecay > 0 ? { weightDecay: config.train.weightDecay } : {}),
-    });
+  problem(ctx) {
+    return classification({ ...networkOptions(ctx), clipNorm: sequenceClipNorm(ctx.config.train) });
   },
   evaluate: (nets, data, ctx) => classificationTask.evaluate(nets, data, ctx),
 };
