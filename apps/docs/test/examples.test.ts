@@ -1,12 +1,16 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 /** Runs an example of the guides with plain `node` and returns its output. */
-function runExample(name: string): Promise<{ code: number | null; out: string; err: string }> {
+function runExample(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; out: string; err: string }> {
   const file = fileURLToPath(new URL(`../examples/${name}`, import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -26,6 +30,11 @@ function runExample(name: string): Promise<{ code: number | null; out: string; e
  * two cores, where its wall time can be many times that.
  */
 const EXAMPLE_TIMEOUT_MS = 600_000;
+
+/** The compiled kernels of `@runge/native`, present where its install-time build succeeded. */
+const NATIVE_ADDON = fileURLToPath(
+  new URL('../../../packages/native/build/Release/runge_native.node', import.meta.url),
+);
 
 describe('the guides’ examples run as published', () => {
   it('getting started: an antisymmetric ODE network learns the spirals, and keeps its accuracy with 4× the steps', {
@@ -153,14 +162,26 @@ describe('the guides’ examples run as published: data, losses, backends', () =
     expect(numberAfter(out, 'quantile 0.9')).toBeCloseTo((0.1 + 1.8) / 3, 5);
   });
 
-  it('backends: wasm by default, gradients registered', {
+  it('backends: the native kernels where they are built, else wasm; gradients registered', {
     timeout: EXAMPLE_TIMEOUT_MS,
   }, async () => {
+    const built = existsSync(NATIVE_ADDON);
     const { code, out, err } = await runExample('backend.mjs');
     expect(err).toBe('');
     expect(code).toBe(0);
-    expect(out).toContain('backend: wasm (@tensorflow/tfjs-backend-wasm)');
+    expect(out).toContain(
+      built ? 'backend: native (@runge/native)' : 'backend: wasm (@tensorflow/tfjs-backend-wasm)',
+    );
     expect(out).toContain('note: @tensorflow/tfjs-node is not installed');
     expect(out).toContain('gradient of Σx² at [1, 2, 3]: [2, 4, 6]');
+    // Without the compiled kernels (a failed or skipped build), the same program runs on wasm.
+    const without = await runExample('backend.mjs', {
+      ...process.env,
+      RUNGE_NATIVE_ADDON: '/nonexistent/runge_native.node',
+    });
+    expect(without.code).toBe(0);
+    expect(without.out).toContain('backend: wasm (@tensorflow/tfjs-backend-wasm)');
+    expect(without.out).toMatch(/note: .*native kernels are not built/);
+    expect(without.out).toContain('gradient of Σx² at [1, 2, 3]: [2, 4, 6]');
   });
 });
