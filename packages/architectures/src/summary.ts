@@ -1,5 +1,18 @@
+// The layer table of a model: rows of shapes and parameter counts, as data and as aligned text.
 import { formatShape } from '@runge/tensor-ops';
-import type { Model } from './model.js';
+import type { Layer } from './layer.js';
+
+/** What {@link summarize} reads of a model: its name, its shapes and its layers. */
+export interface SummarizedModel {
+  /** Model name. */
+  readonly name: string;
+  /** Input shape without the batch axis. */
+  readonly inputShape: readonly number[];
+  /** Output shape without the batch axis. */
+  readonly outputShape: readonly number[];
+  /** The layers in order. */
+  readonly layers: readonly Layer[];
+}
 
 /** One row of a {@link ModelSummary}. */
 export interface LayerSummary {
@@ -62,8 +75,16 @@ function detailOf(config: Readonly<Record<string, unknown>>): string {
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
-/** Builds the summary of a model. */
-export function summarize(model: Model): ModelSummary {
+/**
+ * Builds the summary of a model: per layer its output shape and the count `∏ shape` summed over
+ * its parameters (and, separately, its state), and the totals.
+ *
+ * @example
+ * ```ts
+ * console.log(summarize(model).table);
+ * ```
+ */
+export function summarize(model: SummarizedModel): ModelSummary {
   const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
   const layers: LayerSummary[] = model.layers.map((l) => ({
     name: l.name,
