@@ -1,3 +1,4 @@
+// The vitest configuration shared by every package: where tests live, one process per file, the tensor-leak check and which files run on which backend.
 import { fileURLToPath } from 'node:url';
 import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
 
