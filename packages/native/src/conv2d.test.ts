@@ -145,6 +145,25 @@ describe('native conv2d kernels match the cpu backend (1e-4 relative)', () => {
     expect(Array.from(two[1] as Float32Array)).toEqual(Array.from(one[1] as Float32Array));
   });
 
+  it('pads each input afresh in the reused padding buffer (no values of an earlier call)', async () => {
+    requireNative(1, true);
+    // A large 'valid' convolution fills the whole buffer with input values; a smaller 'same' one
+    // then needs zeros at its borders where those values were. Every input value is non-zero.
+    const big = { values: values(2 * 20 * 20 * 16, 21), shape: [2, 20, 20, 16] };
+    const small = { values: values(1 * 6 * 7 * 16, 22), shape: [1, 6, 7, 16] };
+    const f = { values: values(3 * 3 * 16 * 16, 23), shape: [3, 3, 16, 16] };
+    const conv = (pad: Pad) => (xt: tf.Tensor, ft: tf.Tensor) =>
+      tf.conv2d(xt as tf.Tensor4D, ft as tf.Tensor4D, 1, pad);
+    for (const [x, pad] of [
+      [big, 'valid'],
+      [small, 'same'],
+      [big, 'same'],
+      [small, 'same'],
+    ] as const) {
+      await expectNativeMatchesCpu([x, f], conv(pad), `conv2d ${x.shape.join('x')} ${pad}`);
+    }
+  });
+
   it('a 1×1 convolution is the matrix product of pixels and filter', async () => {
     requireNative(1, true);
     // Written out: y[p, o] = Σ_i x[p, i] f[i, o] with x = [[1, 2]] and f = [[1, 0, 3], [2, 1, -1]].
