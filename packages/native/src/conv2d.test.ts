@@ -34,6 +34,12 @@ for (const [ci, co] of [
 // W1's shape (at a small batch) and an even size with stride 2.
 cases.push({ batch: 2, h: 28, w: 28, ci: 16, co: 16, k: 3, stride: 1, pad: 'same' });
 cases.push({ batch: 1, h: 8, w: 6, ci: 16, co: 16, k: 3, stride: 2, pad: 'same' });
+// Rows of at least 14 output pixels (the AVX-512 tile's width): whole tiles, a last tile moved
+// back over the one before it, odd sizes, stride 2, 1×1.
+cases.push({ batch: 1, h: 9, w: 17, ci: 16, co: 32, k: 3, stride: 1, pad: 'same' });
+cases.push({ batch: 2, h: 15, w: 30, ci: 32, co: 16, k: 3, stride: 2, pad: 'same' });
+cases.push({ batch: 1, h: 5, w: 31, ci: 16, co: 16, k: 1, stride: 2, pad: 'valid' });
+cases.push({ batch: 1, h: 6, w: 29, ci: 16, co: 48, k: 3, stride: 1, pad: 'valid' });
 
 const name = (c: Case): string =>
   `${c.batch}x${c.h}x${c.w}x${c.ci} -> ${c.co}, ${c.k}x${c.k}, stride ${c.stride}, ${c.pad}`;
@@ -90,9 +96,15 @@ async function checkCase(c: Case, seed: number): Promise<void> {
 }
 
 describe('native conv2d kernels match the cpu backend (1e-4 relative)', () => {
-  it('on 1 thread with the AVX2 tiles (where the CPU has them)', async () => {
-    requireNative(1, true);
+  it('on 1 thread with the AVX-512 tiles (where the CPU has them)', async () => {
+    requireNative(1, true, true);
     for (const [i, c] of cases.entries()) await checkCase(c, 10 * i + 1);
+  });
+
+  it('on 1 thread with the AVX2 tiles (where the CPU has them)', async () => {
+    requireNative(1, true, false);
+    for (const [i, c] of cases.entries()) await checkCase(c, 10 * i + 7);
+    requireNative(1, true, true);
   });
 
   it('on 2 threads', async () => {

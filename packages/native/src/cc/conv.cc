@@ -141,9 +141,16 @@ void direct_forward(const ConvGeometry& g, const float* x, const float* f, const
   const Padded in{xp, g.n, hp, wp, g.ci};
   const long rows = static_cast<long>(g.n) * g.oh;
   const int tasks = static_cast<int>(std::min<long>(rows, 8L * threads()));
+  const bool wide = avx512_enabled() && conv_direct_avx512_handles(g.ci, g.sw, g.ow);
   parallel_for(tasks, [&](int t, int) {
-    conv_direct_rows_avx2(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, packed.data(), g.co, bias, act,
-                          y, rows * t / tasks, rows * (t + 1) / tasks);
+    const long r0 = rows * t / tasks, r1 = rows * (t + 1) / tasks;
+    if (wide) {
+      conv_direct_rows_avx512(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, packed.data(), g.co, bias,
+                              act, y, r0, r1);
+    } else {
+      conv_direct_rows_avx2(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, packed.data(), g.co, bias,
+                            act, y, r0, r1);
+    }
   });
 }
 
@@ -237,11 +244,18 @@ void conv2d_backprop_filter(const ConvGeometry& g, const float* x, const float* 
     // the result does not depend on the thread count or on scheduling.
     const int groups = static_cast<int>(std::min<long>(GROUPS, rows));
     std::vector<float> partial(size * groups, 0.f);
+    const bool wide = avx512_enabled() && conv_filter_grad_avx512_handles(g.ci);
     parallel_for(groups, [&](int t, int) {
       const long r0 = rows * t / groups, r1 = rows * (t + 1) / groups;
       for (long r = r0; r < r1; r += 8) {
-        conv_filter_grad_rows_avx2(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, dy, g.co,
-                                   partial.data() + size * t, r, std::min(r1, r + 8));
+        float* out = partial.data() + size * t;
+        if (wide) {
+          conv_filter_grad_rows_avx512(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, dy, g.co, out, r,
+                                       std::min(r1, r + 8));
+        } else {
+          conv_filter_grad_rows_avx2(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, dy, g.co, out, r,
+                                     std::min(r1, r + 8));
+        }
       }
     });
     std::memset(df, 0, sizeof(float) * size);
