@@ -9,6 +9,7 @@
         "src/cc/microkernel-avx2.cc",
         "src/cc/conv.cc",
         "src/cc/conv-direct-avx2.cc",
+        "src/cc/conv-direct-avx512.cc",
         "src/cc/elementwise.cc"
       ],
       "cflags_cc!": ["-fno-exceptions", "-O2"],

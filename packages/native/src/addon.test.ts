@@ -37,11 +37,15 @@ describe('the native addon', () => {
     if (!status.ok) expect(status.reason).toContain('failed to load');
   });
 
-  it('sets its threads and microkernel', () => {
+  it('sets its threads, microkernel and AVX-512 tiles', () => {
     const info = registerNativeBackend({ threads: 2 });
     expect(info.threads).toBe(2);
     expect(info.simd).toBe(info.cpuHasAvx2Fma ? 'avx2' : 'scalar');
-    expect(registerNativeBackend({ threads: 1, simd: false }).simd).toBe('scalar');
+    expect(info.avx512).toBe(info.cpuHasAvx2Fma && info.cpuHasAvx512);
+    const scalar = registerNativeBackend({ threads: 1, simd: false });
+    expect(scalar.simd).toBe('scalar');
+    expect(scalar.avx512).toBe(false);
+    expect(registerNativeBackend({ threads: 1, avx512: false }).avx512).toBe(false);
     registerNativeBackend({ threads: 1 });
     expect(() => registerNativeBackend({ threads: 0 })).toThrow(/threads must be an integer/);
   });

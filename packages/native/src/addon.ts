@@ -59,12 +59,28 @@ export interface NativeAddon {
   /** Selects the AVX2/FMA microkernel (`true`, when the CPU has it) or the scalar one; returns the one in use. */
   setSimd(avx2: boolean): 'avx2' | 'scalar';
   /**
+   * Lets the convolutions use their AVX-512 tiles (when `on`, the CPU has AVX-512F and the AVX2
+   * microkernel is selected); returns whether they do.
+   */
+  setAvx512(on: boolean): boolean;
+  /**
    * Runs `iterations` × 192 fp32 flops of independent 256-bit fused multiply-adds on the calling
    * thread (the loop that measures the CPU's peak); throws without AVX2/FMA.
    */
   fmaLoop(iterations: number): number;
-  /** The microkernel in use, the pool's size and whether the CPU has AVX2 and FMA. */
-  info(): { simd: 'avx2' | 'scalar'; threads: number; cpuHasAvx2Fma: boolean };
+  /** The same with 512-bit fused multiply-adds (`iterations` × 384 flops); throws without AVX-512F. */
+  fmaLoop512(iterations: number): number;
+  /**
+   * The microkernel in use, the pool's size, whether the CPU has AVX2 and FMA, whether the
+   * convolutions use their AVX-512 tiles and whether the CPU has AVX-512F.
+   */
+  info(): {
+    simd: 'avx2' | 'scalar';
+    threads: number;
+    cpuHasAvx2Fma: boolean;
+    avx512: boolean;
+    cpuHasAvx512: boolean;
+  };
 }
 
 /**

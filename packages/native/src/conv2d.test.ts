@@ -34,6 +34,12 @@ for (const [ci, co] of [
 // W1's shape (at a small batch) and an even size with stride 2.
 cases.push({ batch: 2, h: 28, w: 28, ci: 16, co: 16, k: 3, stride: 1, pad: 'same' });
 cases.push({ batch: 1, h: 8, w: 6, ci: 16, co: 16, k: 3, stride: 2, pad: 'same' });
+// Rows of at least 14 output pixels (the AVX-512 tile's width): whole tiles, a last tile moved
+// back over the one before it, odd sizes, stride 2, 1×1.
+cases.push({ batch: 1, h: 9, w: 17, ci: 16, co: 32, k: 3, stride: 1, pad: 'same' });
+cases.push({ batch: 2, h: 15, w: 30, ci: 32, co: 16, k: 3, stride: 2, pad: 'same' });
+cases.push({ batch: 1, h: 5, w: 31, ci: 16, co: 16, k: 1, stride: 2, pad: 'valid' });
+cases.push({ batch: 1, h: 6, w: 29, ci: 16, co: 48, k: 3, stride: 1, pad: 'valid' });
 
 const name = (c: Case): string =>
   `${c.batch}x${c.h}x${c.w}x${c.ci} -> ${c.co}, ${c.k}x${c.k}, stride ${c.stride}, ${c.pad}`;
@@ -90,9 +96,15 @@ async function checkCase(c: Case, seed: number): Promise<void> {
 }
 
 describe('native conv2d kernels match the cpu backend (1e-4 relative)', () => {
-  it('on 1 thread with the AVX2 tiles (where the CPU has them)', async () => {
-    requireNative(1, true);
+  it('on 1 thread with the AVX-512 tiles (where the CPU has them)', async () => {
+    requireNative(1, true, true);
     for (const [i, c] of cases.entries()) await checkCase(c, 10 * i + 1);
+  });
+
+  it('on 1 thread with the AVX2 tiles (where the CPU has them)', async () => {
+    requireNative(1, true, false);
+    for (const [i, c] of cases.entries()) await checkCase(c, 10 * i + 7);
+    requireNative(1, true, true);
   });
 
   it('on 2 threads', async () => {
@@ -143,6 +155,25 @@ describe('native conv2d kernels match the cpu backend (1e-4 relative)', () => {
     requireNative(1);
     expect(Array.from(two[0] as Float32Array)).toEqual(Array.from(one[0] as Float32Array));
     expect(Array.from(two[1] as Float32Array)).toEqual(Array.from(one[1] as Float32Array));
+  });
+
+  it('pads each input afresh in the reused padding buffer (no values of an earlier call)', async () => {
+    requireNative(1, true);
+    // A large 'valid' convolution fills the whole buffer with input values; a smaller 'same' one
+    // then needs zeros at its borders where those values were. Every input value is non-zero.
+    const big = { values: values(2 * 20 * 20 * 16, 21), shape: [2, 20, 20, 16] };
+    const small = { values: values(1 * 6 * 7 * 16, 22), shape: [1, 6, 7, 16] };
+    const f = { values: values(3 * 3 * 16 * 16, 23), shape: [3, 3, 16, 16] };
+    const conv = (pad: Pad) => (xt: tf.Tensor, ft: tf.Tensor) =>
+      tf.conv2d(xt as tf.Tensor4D, ft as tf.Tensor4D, 1, pad);
+    for (const [x, pad] of [
+      [big, 'valid'],
+      [small, 'same'],
+      [big, 'same'],
+      [small, 'same'],
+    ] as const) {
+      await expectNativeMatchesCpu([x, f], conv(pad), `conv2d ${x.shape.join('x')} ${pad}`);
+    }
   });
 
   it('a 1×1 convolution is the matrix product of pixels and filter', async () => {

@@ -4,8 +4,14 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon.js';
 
-/** At most this many bytes of disposed tensors are kept for reuse. */
+/**
+ * Disposed tensors' arrays are kept for reuse up to this many bytes, or up to
+ * {@link WORKING_SET_MARGIN} times the most bytes the native kernels' outputs have held at once
+ * when that is more (a training step's working set, which a step then reuses without allocating).
+ */
 const POOL_BYTES = 256 * 1024 * 1024;
+/** The pool's room over the largest working set seen (arrays of other sizes left over). */
+const WORKING_SET_MARGIN = 1.25;
 
 /**
  * A TF.js backend that stores tensors as the cpu backend does (JavaScript typed arrays) and runs
@@ -27,6 +33,9 @@ export class NativeBackend extends MathBackendCPU {
   /** Arrays of disposed tensors, by length, for {@link NativeBackend.alloc}. */
   private readonly pool = new Map<number, Float32Array[]>();
   private pooledBytes = 0;
+  /** Bytes of owned arrays held by live tensors, and the most they have been. */
+  private liveBytes = 0;
+  private peakLiveBytes = 0;
 
   /** @param addon - The loaded addon ({@link loadNativeAddon}). */
   constructor(addon: NativeAddon) {
@@ -51,13 +60,19 @@ export class NativeBackend extends MathBackendCPU {
    */
   alloc(length: number): Float32Array {
     const recycled = this.pool.get(length)?.pop();
-    if (recycled !== undefined) {
-      this.pooledBytes -= recycled.byteLength;
-      return recycled;
-    }
-    const fresh = new Float32Array(length);
-    this.owned.add(fresh);
-    return fresh;
+    const values = recycled ?? new Float32Array(length);
+    if (recycled !== undefined) this.pooledBytes -= recycled.byteLength;
+    else this.owned.add(values);
+    this.liveBytes += values.byteLength;
+    this.peakLiveBytes = Math.max(this.peakLiveBytes, this.liveBytes);
+    return values;
+  }
+
+  /** Stops tracking `values` as an owned array of a live tensor (it escaped or was freed). */
+  private release(values: unknown): boolean {
+    if (!(values instanceof Float32Array) || !this.owned.delete(values)) return false;
+    this.liveBytes -= values.byteLength;
+    return true;
   }
 
   /**
@@ -67,37 +82,35 @@ export class NativeBackend extends MathBackendCPU {
   escape(infos: readonly (tf.TensorInfo | undefined)[]): void {
     for (const info of infos) {
       if (info === undefined) continue;
-      const values = this.data.get(info.dataId)?.values;
-      if (values instanceof Float32Array) this.owned.delete(values);
+      this.release(this.data.get(info.dataId)?.values);
     }
   }
 
   override readSync(dataId: tf.DataId): tf.BackendValues {
-    const values = this.data.get(dataId)?.values;
-    if (values instanceof Float32Array) this.owned.delete(values);
+    this.release(this.data.get(dataId)?.values);
     return super.readSync(dataId);
   }
 
   override read(dataId: tf.DataId): Promise<tf.BackendValues> {
-    const values = this.data.get(dataId)?.values;
-    if (values instanceof Float32Array) this.owned.delete(values);
+    this.release(this.data.get(dataId)?.values);
     return super.read(dataId);
   }
 
   override disposeData(dataId: tf.DataId, force?: boolean): boolean {
     const values = this.data.get(dataId)?.values;
     const freed = super.disposeData(dataId, force);
-    if (
-      freed &&
-      values instanceof Float32Array &&
-      this.owned.has(values) &&
-      !this.data.has(dataId) &&
-      this.pooledBytes + values.byteLength <= POOL_BYTES
-    ) {
-      const list = this.pool.get(values.length);
-      if (list === undefined) this.pool.set(values.length, [values]);
-      else list.push(values);
-      this.pooledBytes += values.byteLength;
+    if (freed && !this.data.has(dataId) && this.release(values)) {
+      const array = values as Float32Array;
+      if (
+        this.pooledBytes + array.byteLength <=
+        Math.max(POOL_BYTES, WORKING_SET_MARGIN * this.peakLiveBytes)
+      ) {
+        const list = this.pool.get(array.length);
+        if (list === undefined) this.pool.set(array.length, [array]);
+        else list.push(array);
+        this.pooledBytes += array.byteLength;
+        this.owned.add(array);
+      }
     }
     return freed;
   }
@@ -105,6 +118,7 @@ export class NativeBackend extends MathBackendCPU {
   override dispose(): void {
     this.pool.clear();
     this.pooledBytes = 0;
+    this.liveBytes = 0;
     super.dispose();
   }
 

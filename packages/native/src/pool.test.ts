@@ -49,4 +49,28 @@ describe('the native backend reuses output memory safely', () => {
     expect(Array.from(s.dataSync())).toEqual([6, 8]);
     tf.dispose([x, s, ...others]);
   });
+
+  it('keeps a working set larger than 256 MiB for reuse', () => {
+    // Four live results of 72 MiB (288 MiB) are disposed together; all four arrays come back for
+    // the next four results of that size, so a large training step allocates nothing new.
+    const length = 18 * 1024 * 1024;
+    const x = tf.fill([length], 1.5);
+    const arrays = (ts: tf.Tensor[]): unknown[] =>
+      ts.map(
+        (t) =>
+          (tf.backend() as unknown as { data: { get(id: object): { values: unknown } } }).data.get(
+            t.dataId,
+          ).values,
+      );
+    const first = [0, 1, 2, 3].map(() => tf.relu(x));
+    const before = arrays(first);
+    tf.dispose(first);
+    const second = [0, 1, 2, 3].map(() => tf.relu(x));
+    const after = arrays(second);
+    // (identity checks as booleans: printing a 72 MiB array on failure would take minutes)
+    expect(after.every((a) => before.includes(a))).toBe(true);
+    expect(new Set(after).size).toBe(4);
+    expect(second[3]?.dataSync()[length - 1]).toBe(1.5);
+    tf.dispose([x, ...second]);
+  });
 });

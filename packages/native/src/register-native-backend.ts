@@ -52,7 +52,7 @@ export const NATIVE_KERNELS: readonly string[] = Object.freeze(Object.keys(KERNE
  *
  * @example
  * ```ts
- * const options: NativeBackendOptions = { threads: 2, simd: true };
+ * const options: NativeBackendOptions = { threads: 2, simd: true, avx512: true };
  * ```
  */
 export interface NativeBackendOptions {
@@ -60,6 +60,11 @@ export interface NativeBackendOptions {
   readonly threads?: number;
   /** Use the AVX2/FMA microkernel when the CPU has it (default `true`); `false` forces the scalar one. */
   readonly simd?: boolean;
+  /**
+   * Let the convolutions use 512-bit tiles when the CPU has AVX-512F and `simd` is on (default
+   * `true`); `false` keeps them on the AVX2 tiles.
+   */
+  readonly avx512?: boolean;
   /** An already loaded addon (default: {@link loadNativeAddon}). */
   readonly addon?: NativeAddon;
 }
@@ -79,6 +84,10 @@ export interface NativeBackendInfo {
   readonly threads: number;
   /** Whether the CPU has AVX2 and FMA. */
   readonly cpuHasAvx2Fma: boolean;
+  /** Whether the convolutions use their AVX-512 tiles. */
+  readonly avx512: boolean;
+  /** Whether the CPU has AVX-512F. */
+  readonly cpuHasAvx512: boolean;
 }
 
 let registeredAddon: NativeAddon | null = null;
@@ -153,5 +162,6 @@ export function registerNativeBackend(options: NativeBackendOptions = {}): Nativ
   }
   addon.setThreads(threads);
   addon.setSimd(options.simd ?? true);
+  addon.setAvx512(options.avx512 ?? true);
   return addon.info();
 }

@@ -3,11 +3,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import { loadNativeAddon, registerNativeBackend } from '../src/index.js';
 
-/** Registers the native backend (the tests need the built addon and say so loudly). */
-export function requireNative(threads = 1, simd = true): void {
+/**
+ * Registers the native backend (the tests need the built addon and say so loudly); `avx512`
+ * false keeps the convolutions on their AVX2 tiles.
+ */
+export function requireNative(threads = 1, simd = true, avx512 = true): void {
   const status = loadNativeAddon();
   if (!status.ok) throw new Error(`@runge/native's tests need the built addon: ${status.reason}`);
-  registerNativeBackend({ threads, simd });
+  registerNativeBackend({ threads, simd, avx512 });
 }
 
 /** Deterministic values in [-1, 1) (a linear congruential sequence), never exactly zero. */

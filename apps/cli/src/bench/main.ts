@@ -2,7 +2,7 @@
 // `pnpm bench` / `runge bench`: runs the W1, W2 and W3 benchmarks and prints one JSON line per configuration.
 //
 //   node apps/cli/dist/bench/main.js [--only W1,W2,W3] [--backend wasm,native,cpu] [--seconds 10] [--threads n]
-//   node apps/cli/dist/bench/main.js --profile [--backend native] [--threads n]   (CPU ms per kernel of one W1 step)
+//   node apps/cli/dist/bench/main.js --profile [--backend native] [--threads n]   (CPU ms per kernel of one W1 step, each W1 configuration)
 //
 // Without --threads, wasm runs single-threaded in this process and, on a machine with several
 // cores, once more with all of them in a child process (a process's first wasm initialisation
@@ -103,22 +103,27 @@ async function main(): Promise<number> {
     for (const backend of options.backends.filter((b) => b !== 'cpu')) {
       try {
         const info = await initBackend({ backend, threads: options.threads ?? 1 });
-        log(`profile of W1 (batch 64, 16 channels) on ${backend}, ${info.threads} thread(s)`);
-        const p = profileW1({ batch: 64, channels: 16, steps: 3 });
-        emit({
-          workload: 'W1-profile',
-          backend,
-          threads: info.threads ?? 0,
-          step_cpu_ms: p.stepCpuMs,
-        });
-        for (const k of p.kernels.slice(0, 15)) {
+        for (const { batch, channels } of plan(backend, options.seconds).w1) {
+          log(
+            `profile of W1 (batch ${batch}, ${channels} channels) on ${backend}, ${info.threads} thread(s)`,
+          );
+          const p = profileW1({ batch, channels, steps: 3 });
+          const common = { workload: 'W1-profile', backend, batch, channels };
           emit({
-            workload: 'W1-profile',
-            backend,
-            kernel: k.kernel,
-            cpu_ms_per_step: k.cpuMsPerStep,
-            calls_per_step: k.callsPerStep,
+            ...common,
+            threads: info.threads ?? 0,
+            step_cpu_ms: p.stepCpuMs,
+            outside_kernels_cpu_ms: p.outsideKernelsCpuMs,
+            page_faults_per_step: p.pageFaultsPerStep,
           });
+          for (const k of p.kernels.slice(0, 15)) {
+            emit({
+              ...common,
+              kernel: k.kernel,
+              cpu_ms_per_step: k.cpuMsPerStep,
+              calls_per_step: k.callsPerStep,
+            });
+          }
         }
       } catch (error) {
         log(
@@ -137,6 +142,12 @@ async function main(): Promise<number> {
       workload: 'peak',
       gflops_per_core: peak.gflops,
       cpu_time_gflops_per_core: peak.cpuGflops,
+      ...(peak.avx512 !== null
+        ? {
+            avx512_gflops_per_core: peak.avx512.gflops,
+            avx512_cpu_time_gflops_per_core: peak.avx512.cpuGflops,
+          }
+        : {}),
     });
   }
   const wasmFirst = options.backends.filter((b) => b === 'wasm');

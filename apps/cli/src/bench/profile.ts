@@ -28,6 +28,10 @@ function cpuNow(): number {
 export function profileW1(config: { batch: number; channels: number; steps: number }): {
   kernels: KernelProfile[];
   stepCpuMs: number;
+  /** CPU ms per step outside every kernel: TF.js's engine, the gradient tape, JavaScript. */
+  outsideKernelsCpuMs: number;
+  /** Minor page faults per step (first touches of fresh memory). */
+  pageFaultsPerStep: number;
 } {
   const backend = tf.getBackend();
   const originals = tf.getKernelsForBackend(backend);
@@ -58,6 +62,7 @@ export function profileW1(config: { batch: number; channels: number; steps: numb
       infer: false,
     });
     stats.clear();
+    const faults0 = process.resourceUsage().minorPageFault;
     const c0 = cpuNow();
     runW1({
       batch: config.batch,
@@ -68,6 +73,7 @@ export function profileW1(config: { batch: number; channels: number; steps: numb
       infer: false,
     });
     const stepCpuMs = (cpuNow() - c0) / config.steps;
+    const faults = (process.resourceUsage().minorPageFault - faults0) / config.steps;
     const kernels = [...stats.entries()]
       .map(([kernel, s]) => ({
         kernel,
@@ -75,7 +81,13 @@ export function profileW1(config: { batch: number; channels: number; steps: numb
         callsPerStep: round3(s.calls / config.steps),
       }))
       .sort((a, b) => b.cpuMsPerStep - a.cpuMsPerStep);
-    return { kernels, stepCpuMs: round3(stepCpuMs) };
+    const inKernels = [...stats.values()].reduce((sum, k) => sum + k.ms, 0) / config.steps;
+    return {
+      kernels,
+      stepCpuMs: round3(stepCpuMs),
+      outsideKernelsCpuMs: round3(stepCpuMs - inKernels),
+      pageFaultsPerStep: Math.round(faults),
+    };
   } finally {
     for (const kernel of originals) {
       tf.unregisterKernel(kernel.kernelName, backend);

@@ -304,6 +304,30 @@ napi_value SetSimd(napi_env env, napi_callback_info info) {
   return name;
 }
 
+// setAvx512(on): lets the convolutions use their AVX-512 tiles (when the CPU has AVX-512F and the
+// AVX2 microkernel is selected); returns whether they do
+napi_value SetAvx512(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  bool on = true;
+  if (!get_args(env, info, 1, argv)) return nullptr;
+  napi_get_value_bool(env, argv[0], &on);
+  napi_value out;
+  napi_get_boolean(env, runge::select_avx512(on), &out);
+  return out;
+}
+
+// fmaLoop512(iterations): the peak loop with 512-bit fused multiply-adds (384 flops per
+// iteration). Needs AVX-512F.
+napi_value FmaLoop512(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  double n;
+  if (!get_args(env, info, 1, argv) || !number(env, argv[0], &n)) return nullptr;
+  if (!runge::cpu_has_avx512()) return fail(env, "fmaLoop512 needs a CPU with AVX-512F") ? nullptr : nullptr;
+  napi_value out;
+  napi_create_double(env, runge::fma_loop_avx512(static_cast<long>(n)), &out);
+  return out;
+}
+
 // fmaLoop(iterations): runs the peak-measuring FMA loop (192 flops per iteration) on this
 // thread; returns its result so it is not optimised away. Needs AVX2/FMA.
 napi_value FmaLoop(napi_env env, napi_callback_info info) {
@@ -316,9 +340,9 @@ napi_value FmaLoop(napi_env env, napi_callback_info info) {
   return out;
 }
 
-// info(): { simd, threads, cpuHasAvx2 }
+// info(): { simd, threads, cpuHasAvx2Fma, avx512, cpuHasAvx512 }
 napi_value Info(napi_env env, napi_callback_info) {
-  napi_value obj, simd, threads, avx2;
+  napi_value obj, simd, threads, avx2, avx512, hasAvx512;
   napi_create_object(env, &obj);
   napi_create_string_utf8(env, runge::microkernel_name(), NAPI_AUTO_LENGTH, &simd);
   napi_create_int32(env, runge::threads(), &threads);
@@ -326,6 +350,10 @@ napi_value Info(napi_env env, napi_callback_info) {
   napi_set_named_property(env, obj, "simd", simd);
   napi_set_named_property(env, obj, "threads", threads);
   napi_set_named_property(env, obj, "cpuHasAvx2Fma", avx2);
+  napi_get_boolean(env, runge::avx512_enabled(), &avx512);
+  napi_get_boolean(env, runge::cpu_has_avx512(), &hasAvx512);
+  napi_set_named_property(env, obj, "avx512", avx512);
+  napi_set_named_property(env, obj, "cpuHasAvx512", hasAvx512);
   return obj;
 }
 
@@ -354,6 +382,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setSimd", nullptr, SetSimd, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"fmaLoop", nullptr, FmaLoop, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setAvx512", nullptr, SetAvx512, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"fmaLoop512", nullptr, FmaLoop512, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

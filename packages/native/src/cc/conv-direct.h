@@ -26,4 +26,19 @@ void conv_direct_rows_avx2(const Padded& xp, int kh, int kw, int sh, int sw, int
 void conv_filter_grad_rows_avx2(const Padded& xp, int kh, int kw, int sh, int sw, int oh, int ow,
                                 const float* dy, int co, float* df, long r0, long r1);
 
+/** Whether conv_direct_rows_avx512 computes this forward: ci 16, 32 or 64; stride 1 or 2; ow ≥ 14. */
+bool conv_direct_avx512_handles(int ci, int sw, int ow);
+
+/** conv_direct_rows_avx2's 512-bit twin (the same contract). */
+void conv_direct_rows_avx512(const Padded& xp, int kh, int kw, int sh, int sw, int oh, int ow,
+                             const float* packed, int co, const float* bias, int act, float* y,
+                             long r0, long r1);
+
+/** Whether conv_filter_grad_rows_avx512 computes this filter gradient: ci a multiple of 16. */
+bool conv_filter_grad_avx512_handles(int ci);
+
+/** conv_filter_grad_rows_avx2's 512-bit twin (the same contract). */
+void conv_filter_grad_rows_avx512(const Padded& xp, int kh, int kw, int sh, int sw, int oh, int ow,
+                                  const float* dy, int co, float* df, long r0, long r1);
+
 }  // namespace runge

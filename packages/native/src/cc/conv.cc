@@ -80,26 +80,42 @@ void gather_backward(const ConvGeometry& g, const float* dy, long p0, int tp, fl
 bool direct_ok(int co) { return co % 16 == 0 && std::strcmp(microkernel_name(), "avx2") == 0; }
 
 /**
- * Copies x (n×h×w×c) into a zero buffer n×hp×wp×c at offset (top, left), dropping what falls
- * outside.
+ * The calling thread's padded-input buffer, kept between calls: a fresh multi-megabyte buffer per
+ * convolution costs its zero fill and, worse, the page faults of memory the process has not
+ * touched yet.
  */
-std::vector<float> pad_input(const float* x, int n, int h, int w, int c, int hp, int wp, int top,
-                             int left) {
-  std::vector<float> out(static_cast<size_t>(n) * hp * wp * c, 0.f);
-  const long rows = static_cast<long>(n) * h;
+thread_local std::vector<float> padded;
+
+/**
+ * Writes x (n×h×w×c) at offset (top, left) into the calling thread's buffer n×hp×wp×c, zeros
+ * everywhere else (every element is written, so stale values of an earlier call never leak),
+ * and returns it.
+ */
+const float* pad_input(const float* x, int n, int h, int w, int c, int hp, int wp, int top,
+                       int left) {
+  const size_t size = static_cast<size_t>(n) * hp * wp * c;
+  if (padded.size() < size) padded.resize(size);
+  float* out = padded.data();
+  const long rows = static_cast<long>(n) * hp;
+  const int x0 = std::max(0, -left);
+  const int x1 = std::max(x0, std::min(w, wp - left));
+  const long rowLength = static_cast<long>(wp) * c;
   const int tasks = static_cast<int>(std::min<long>(rows, 4L * threads()));
   parallel_for(tasks, [&](int t, int) {
     const long r0 = rows * t / tasks, r1 = rows * (t + 1) / tasks;
     for (long r = r0; r < r1; r++) {
-      const long b = r / h;
-      const int iy = static_cast<int>(r - b * h);
-      const int py = iy + top;
-      if (py < 0 || py >= hp) continue;
-      const int x0 = std::max(0, -left);
-      const int x1 = std::min(w, wp - left);
-      if (x1 <= x0) continue;
-      std::memcpy(out.data() + ((b * hp + py) * wp + x0 + left) * c,
-                  x + ((b * h + iy) * w + x0) * c, sizeof(float) * (x1 - x0) * c);
+      const long b = r / hp;
+      const int iy = static_cast<int>(r - b * hp) - top;
+      float* dst = out + r * rowLength;
+      if (iy < 0 || iy >= h || x1 == x0) {
+        std::memset(dst, 0, sizeof(float) * rowLength);
+        continue;
+      }
+      const long lo = static_cast<long>(x0 + left) * c;
+      const long hi = static_cast<long>(x1 + left) * c;
+      std::memset(dst, 0, sizeof(float) * lo);
+      std::memcpy(dst + lo, x + ((b * h + iy) * w + x0) * c, sizeof(float) * (hi - lo));
+      std::memset(dst + hi, 0, sizeof(float) * (rowLength - hi));
     }
   });
   return out;
@@ -119,15 +135,22 @@ void direct_forward(const ConvGeometry& g, const float* x, const float* f, const
                     int act, float* y) {
   const int hp = (g.oh - 1) * g.sh + g.kh;
   const int wp = (g.ow - 1) * g.sw + g.kw;
-  const std::vector<float> xp = pad_input(x, g.n, g.h, g.w, g.ci, hp, wp, g.pt, g.pl);
+  const float* xp = pad_input(x, g.n, g.h, g.w, g.ci, hp, wp, g.pt, g.pl);
   const std::vector<float> packed =
       pack_filter_strips(f, static_cast<long>(g.kh) * g.kw * g.ci, g.co);
-  const Padded in{xp.data(), g.n, hp, wp, g.ci};
+  const Padded in{xp, g.n, hp, wp, g.ci};
   const long rows = static_cast<long>(g.n) * g.oh;
   const int tasks = static_cast<int>(std::min<long>(rows, 8L * threads()));
+  const bool wide = avx512_enabled() && conv_direct_avx512_handles(g.ci, g.sw, g.ow);
   parallel_for(tasks, [&](int t, int) {
-    conv_direct_rows_avx2(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, packed.data(), g.co, bias, act,
-                          y, rows * t / tasks, rows * (t + 1) / tasks);
+    const long r0 = rows * t / tasks, r1 = rows * (t + 1) / tasks;
+    if (wide) {
+      conv_direct_rows_avx512(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, packed.data(), g.co, bias,
+                              act, y, r0, r1);
+    } else {
+      conv_direct_rows_avx2(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, packed.data(), g.co, bias,
+                            act, y, r0, r1);
+    }
   });
 }
 
@@ -214,19 +237,25 @@ void conv2d_backprop_filter(const ConvGeometry& g, const float* x, const float* 
   if (direct_ok(g.co)) {
     const int hp = (g.oh - 1) * g.sh + g.kh;
     const int wp = (g.ow - 1) * g.sw + g.kw;
-    const std::vector<float> xp = pad_input(x, g.n, g.h, g.w, g.ci, hp, wp, g.pt, g.pl);
-    const Padded in{xp.data(), g.n, hp, wp, g.ci};
+    const Padded in{pad_input(x, g.n, g.h, g.w, g.ci, hp, wp, g.pt, g.pl), g.n, hp, wp, g.ci};
     const size_t size = static_cast<size_t>(g.kh) * g.kw * g.ci * g.co;
     const long rows = static_cast<long>(g.n) * g.oh;
     // A fixed number of partial sums, each over a fixed range of rows, added in a fixed order:
     // the result does not depend on the thread count or on scheduling.
     const int groups = static_cast<int>(std::min<long>(GROUPS, rows));
     std::vector<float> partial(size * groups, 0.f);
+    const bool wide = avx512_enabled() && conv_filter_grad_avx512_handles(g.ci);
     parallel_for(groups, [&](int t, int) {
       const long r0 = rows * t / groups, r1 = rows * (t + 1) / groups;
       for (long r = r0; r < r1; r += 8) {
-        conv_filter_grad_rows_avx2(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, dy, g.co,
-                                   partial.data() + size * t, r, std::min(r1, r + 8));
+        float* out = partial.data() + size * t;
+        if (wide) {
+          conv_filter_grad_rows_avx512(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, dy, g.co, out, r,
+                                       std::min(r1, r + 8));
+        } else {
+          conv_filter_grad_rows_avx2(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, dy, g.co, out, r,
+                                     std::min(r1, r + 8));
+        }
       }
     });
     std::memset(df, 0, sizeof(float) * size);

@@ -16,6 +16,8 @@ constexpr int MC = 72;  // a multiple of MR
 
 Microkernel kernel = microkernel_scalar;
 const char* kernel_name = "scalar";
+bool avx512_wanted = true;
+bool avx512_on = false;
 
 /** Packs op(B)[k0:k0+kc, 0:N] into strips of NR columns, each kc × NR, zero padded. */
 void pack_b(int kc, int N, const float* B, long ldb, bool tb, int k0, float* out) {
@@ -99,14 +101,33 @@ void select_microkernel(bool avx2) {
   if (avx2 && cpu_has_avx2_fma()) {
     kernel = microkernel_avx2;
     kernel_name = "avx2";
+    select_avx512(avx512_wanted);
     return;
   }
 #endif
   kernel = microkernel_scalar;
   kernel_name = "scalar";
+  select_avx512(avx512_wanted);
 }
 
 const char* microkernel_name() { return kernel_name; }
+
+bool cpu_has_avx512() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f");
+#else
+  return false;
+#endif
+}
+
+bool select_avx512(bool on) {
+  avx512_wanted = on;
+  avx512_on = on && kernel == microkernel_avx2 && cpu_has_avx512();
+  return avx512_on;
+}
+
+bool avx512_enabled() { return avx512_on; }
 
 void gemm_st(int M, int N, int K, const float* A, long lda, bool ta, const float* B, long ldb,
              bool tb, float* C, long ldc, bool accumulate) {

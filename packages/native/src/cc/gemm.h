@@ -24,6 +24,8 @@ void microkernel_avx2(int kc, const float* a, const float* b, float* c, long ldc
  * loop that measures the machine's fp32 peak. Call only when cpu_has_avx2_fma().
  */
 float fma_loop_avx2(long iterations);
+/** The same loop with 512-bit fused multiply-adds (384 flops each); call only when cpu_has_avx512(). */
+float fma_loop_avx512(long iterations);
 
 /** Whether this CPU runs AVX2 and FMA instructions. */
 bool cpu_has_avx2_fma();
@@ -31,6 +33,16 @@ bool cpu_has_avx2_fma();
 void select_microkernel(bool avx2);
 /** "avx2" or "scalar". */
 const char* microkernel_name();
+
+/** Whether this CPU runs AVX-512F instructions. */
+bool cpu_has_avx512();
+/**
+ * Lets the convolutions use their AVX-512 tiles (when `on`, the CPU has AVX-512F and the AVX2
+ * microkernel is selected); returns whether they do.
+ */
+bool select_avx512(bool on);
+/** Whether the convolutions use their AVX-512 tiles. */
+bool avx512_enabled();
 
 /**
  * Single-threaded C[M×N] (+)= op(A)[M×K] · op(B)[K×N], row-major with leading dimensions;

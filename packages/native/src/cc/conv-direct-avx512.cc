@@ -1,0 +1,172 @@
+// AVX-512 register tiles of the direct convolutions, for CPUs whose cores execute 512-bit fused
+// multiply-adds: 14 output pixels × 16 output channels in 14 zmm accumulators (forward), and 16
+// filter rows (one tap's 16 input channels) × 16 output channels over many pixels (filter
+// gradient); each multiply-add takes its broadcast input straight from memory. Only this file is
+// compiled for AVX-512; it runs only after a runtime check of the CPU.
+#if defined(__x86_64__)
+#pragma GCC target("avx512f,avx2,fma")
+#include <immintrin.h>
+#endif
+
+#include <algorithm>
+
+#include "conv-direct.h"
+#include "gemm.h"
+
+namespace runge {
+
+#if defined(__x86_64__)
+
+namespace {
+
+constexpr int PX = 14;  // output pixels per forward tile
+
+/**
+ * One forward tile: PX output pixels from `src` (pixel i at src + i*SW*CI), 16 output channels
+ * of the packed filter strip `w`, over all taps; bias, activation and store to `out` (pixel
+ * stride co).
+ */
+template <int CI, int SW>
+inline void forward_tile(const float* src, long wp, int kh, int kw, const float* w, __m512 bias,
+                         int act, float* out, int co) {
+  __m512 acc[PX];
+#pragma GCC unroll 14
+  for (int i = 0; i < PX; i++) acc[i] = bias;
+  for (int a = 0; a < kh; a++) {
+    for (int c = 0; c < kw; c++) {
+      const float* p = src + (a * wp + c) * CI;
+#pragma GCC unroll 4
+      for (int q = 0; q < CI; q++) {
+        const __m512 wv = _mm512_loadu_ps(w);
+        w += 16;
+#pragma GCC unroll 14
+        for (int i = 0; i < PX; i++)
+          acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(p[i * SW * CI + q]), wv, acc[i]);
+      }
+    }
+  }
+  const __m512 zero = _mm512_setzero_ps();
+#pragma GCC unroll 14
+  for (int i = 0; i < PX; i++) {
+    __m512 v = acc[i];
+    // relu that keeps NaN: v where !(v <= 0), else 0
+    if (act == 1) v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, zero, _CMP_NLE_UQ), v);
+    _mm512_storeu_ps(out + static_cast<long>(i) * co, v);
+  }
+}
+
+template <int CI, int SW>
+void forward_rows(const Padded& xp, int kh, int kw, int sh, int oh, int ow, const float* packed, int co,
+                  const float* bias, int act, float* y, long r0, long r1) {
+  const long K = static_cast<long>(kh) * kw * CI;
+  for (long r = r0; r < r1; r++) {
+    const long b = r / oh;
+    const int oy = static_cast<int>(r - b * oh);
+    const float* xrow = xp.data + ((b * xp.hp + static_cast<long>(oy) * sh) * xp.wp) * CI;
+    float* yrow = y + r * ow * co;
+    for (int s = 0; s < co; s += 16) {
+      const float* fs = packed + (s / 16) * K * 16;
+      const __m512 bv = bias ? _mm512_loadu_ps(bias + s) : _mm512_setzero_ps();
+      for (int ox0 = 0; ox0 < ow; ox0 += PX) {
+        // The last tile moves back to end at the row's end (it recomputes a few pixels).
+        const int ox = std::min(ox0, ow - PX);
+        forward_tile<CI, SW>(xrow + static_cast<long>(ox) * SW * CI, xp.wp, kh, kw, fs, bv, act,
+                             yrow + static_cast<long>(ox) * co + s, co);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool conv_direct_avx512_handles(int ci, int sw, int ow) {
+  return (ci == 16 || ci == 32 || ci == 64) && (sw == 1 || sw == 2) && ow >= PX;
+}
+
+void conv_direct_rows_avx512(const Padded& xp, int kh, int kw, int sh, int sw, int oh, int ow,
+                             const float* packed, int co, const float* bias, int act, float* y,
+                             long r0, long r1) {
+  // One instance per input channel count and stride, so every offset in the tile is a constant.
+#define RUNGE_FORWARD(CI, SW)                                                             \
+  if (xp.c == CI && sw == SW)                                                             \
+    return forward_rows<CI, SW>(xp, kh, kw, sh, oh, ow, packed, co, bias, act, y, r0, r1);
+  RUNGE_FORWARD(16, 1)
+  RUNGE_FORWARD(16, 2)
+  RUNGE_FORWARD(32, 1)
+  RUNGE_FORWARD(32, 2)
+  RUNGE_FORWARD(64, 1)
+  RUNGE_FORWARD(64, 2)
+#undef RUNGE_FORWARD
+}
+
+bool conv_filter_grad_avx512_handles(int ci) { return ci % 16 == 0; }
+
+void conv_filter_grad_rows_avx512(const Padded& xp, int kh, int kw, int sh, int sw, int oh, int ow,
+                                  const float* dy, int co, float* df, long r0, long r1) {
+  const int ci = xp.c;
+  const long pstride = static_cast<long>(sw) * ci;
+  for (int tap = 0; tap < kh * kw; tap++) {
+    const int a = tap / kw;
+    const int c = tap - a * kw;
+    for (int q0 = 0; q0 < ci; q0 += 16) {
+      // Filter rows (tap, q0 .. q0+15): input channels q0.. of the pixel the tap reaches.
+      const long base = (static_cast<long>(a) * xp.wp + c) * ci + q0;
+      for (int s = 0; s < co; s += 16) {
+        __m512 acc[16];
+#pragma GCC unroll 16
+        for (int i = 0; i < 16; i++) acc[i] = _mm512_setzero_ps();
+        for (long r = r0; r < r1; r++) {
+          const long b = r / oh;
+          const int oy = static_cast<int>(r - b * oh);
+          const float* x =
+              xp.data + ((b * xp.hp + static_cast<long>(oy) * sh) * xp.wp) * ci + base;
+          const float* d = dy + r * ow * co + s;
+          for (int ox = 0; ox < ow; ox++) {
+            const __m512 dv = _mm512_loadu_ps(d);
+            d += co;
+#pragma GCC unroll 16
+            for (int i = 0; i < 16; i++)
+              acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(x[i]), dv, acc[i]);
+            x += pstride;
+          }
+        }
+        float* out = df + (static_cast<long>(tap) * ci + q0) * co + s;
+#pragma GCC unroll 16
+        for (int i = 0; i < 16; i++) {
+          float* row = out + static_cast<long>(i) * co;
+          _mm512_storeu_ps(row, _mm512_add_ps(_mm512_loadu_ps(row), acc[i]));
+        }
+      }
+    }
+  }
+}
+
+float fma_loop_avx512(long iterations) {
+  __m512 a[12];
+  for (int i = 0; i < 12; i++) a[i] = _mm512_set1_ps(1.f);
+  const __m512 m = _mm512_set1_ps(0.999999f);
+  const __m512 c = _mm512_set1_ps(1e-7f);
+  for (long k = 0; k < iterations; k++) {
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; i++) a[i] = _mm512_fmadd_ps(a[i], m, c);
+  }
+  __m512 s = a[0];
+  for (int i = 1; i < 12; i++) s = _mm512_add_ps(s, a[i]);
+  alignas(64) float out[16];
+  _mm512_store_ps(out, s);
+  return out[0];
+}
+
+#else
+
+float fma_loop_avx512(long iterations) { return static_cast<float>(iterations); }
+bool conv_direct_avx512_handles(int, int, int) { return false; }
+void conv_direct_rows_avx512(const Padded&, int, int, int, int, int, int, const float*, int,
+                             const float*, int, float*, long, long) {}
+bool conv_filter_grad_avx512_handles(int) { return false; }
+void conv_filter_grad_rows_avx512(const Padded&, int, int, int, int, int, int, const float*, int,
+                                  float*, long, long) {}
+
+#endif
+
+}  // namespace runge
