@@ -1,7 +1,5 @@
 #!/usr/bin/env node
 // The runge command: parses the command line, runs the library call it names, prints; exit codes 0 / 1 runtime / 2 usage / 130 interrupted.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { TRANSFER_METHODS } from '@runge/multigrid';
 import { BACKEND_REQUESTS, ConfigError, RungeError } from '@runge/tensor-ops';
 import { RUN_SPLITS, RunDirError } from '@runge/train';
@@ -218,23 +216,6 @@ export function createProgram(): Command {
     .addOption(backendOption())
     .option('--json', 'print JSON')
     .action(commandAction(stylizeCommand));
-
-  program
-    .command('bench')
-    .description('run the benchmarks (W1 training step, W2 kernels, W3 integrators) as JSON lines')
-    .option('--only <list>', 'comma list of W1, W2, W3')
-    .option('--backend <list>', 'comma list of wasm, native, cpu')
-    .option('--seconds <s>', 'timed window per W1 configuration')
-    .option('--threads <n>', 'wasm and native threads')
-    .option('--profile', 'CPU time per kernel of one W1 training step instead')
-    .action((opts: Record<string, string | boolean | undefined>) => {
-      const args = Object.entries(opts).flatMap(([k, v]) =>
-        v === undefined || v === false ? [] : v === true ? [`--${k}`] : [`--${k}`, v],
-      );
-      const entry = fileURLToPath(new URL('./bench/main.js', import.meta.url));
-      const child = spawnSync(process.execPath, [entry, ...args], { stdio: 'inherit' });
-      process.exitCode = child.status ?? EXIT.failure;
-    });
 
   return program;
 }

@@ -7,7 +7,7 @@ import { round3 } from './measure.js';
 import type { BenchRecord } from './run.js';
 
 const PYTHON = '/usr/bin/python3';
-const SCRIPT = fileURLToPath(new URL('../../bench/torch_w1.py', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('../torch_w1.py', import.meta.url));
 
 /** Whether `/usr/bin/python3` can import torch. */
 export function torchAvailable(): boolean {

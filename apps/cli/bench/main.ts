@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// `pnpm bench` / `runge bench`: runs the W1, W2 and W3 benchmarks and prints one JSON line per configuration.
+// `pnpm bench`: runs the W1, W2 and W3 benchmarks and prints one JSON line per configuration.
 //
-//   node apps/cli/dist/bench/main.js [--only W1,W2,W3] [--backend wasm,native,cpu] [--seconds 10] [--threads n]
-//   node apps/cli/dist/bench/main.js --profile [--backend native] [--threads n]   (CPU ms per kernel of one W1 step, each W1 configuration)
+//   node apps/cli/bench/dist/main.js [--only W1,W2,W3] [--backend wasm,native,cpu] [--seconds 10] [--threads n]
+//   node apps/cli/bench/dist/main.js --profile [--backend native] [--threads n]   (CPU ms per kernel of one W1 step, each W1 configuration)
 //
 // Without --threads, wasm runs single-threaded in this process and, on a machine with several
 // cores, once more with all of them in a child process (a process's first wasm initialisation
