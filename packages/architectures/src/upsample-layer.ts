@@ -8,9 +8,9 @@ import type { Layer } from './layer.js';
 /**
  * Nearest-neighbour upsampling by an integer `factor` `s` on NHWC feature maps:
  * `y[b, i, j, c] = x[b, ⌊i/s⌋, ⌊j/s⌋, c]`, `[H, W, C] → [s·H, s·W, C]`. Its adjoint (the
- * gradient) sums each `s × s` block. Built from reshapes and concatenations only, so its
- * forward and backward passes run on every backend (cpu, wasm, native). A DCGAN generator
- * follows each upsampling with a 3×3 convolution.
+ * gradient) sums each `s × s` block. It is TF.js's `resizeNearestNeighbor` without corner
+ * alignment or half-pixel centres, whose forward and gradient kernels exist on the cpu, wasm and
+ * native backends. A DCGAN generator follows each upsampling with a 3×3 convolution.
  *
  * @param x - `[batch, H, W, C]`.
  * @param factor - The integer `s ≥ 1`.
@@ -27,22 +27,9 @@ export function upsampleNearest(x: tf.Tensor4D, factor: number): tf.Tensor4D {
     throw new ConfigError(`upsampleNearest: factor must be a positive integer, got ${factor}`);
   }
   if (factor === 1) return tf.clone(x);
-  const [b, h, w, c] = x.shape;
-  const copies = (t: tf.Tensor4D): tf.Tensor4D[] => Array.from({ length: factor }, () => t);
-  // Columns: [b, h·w, 1, c] → factor copies side by side → [b, h, s·w, c].
-  const columns = tf.reshape(tf.concat(copies(tf.reshape(x, [b, h * w, 1, c])), 2), [
-    b,
-    h,
-    factor * w,
-    c,
-  ]);
-  // Rows: [b, h, 1, s·w·c] → factor copies stacked → [b, s·h, s·w, c].
-  return tf.reshape(tf.concat(copies(tf.reshape(columns, [b, h, 1, factor * w * c])), 2), [
-    b,
-    factor * h,
-    factor * w,
-    c,
-  ]);
+  const [, h, w] = x.shape;
+  // With alignCorners and halfPixelCenters off, output pixel i reads input ⌊i·h/(s·h)⌋ = ⌊i/s⌋.
+  return tf.image.resizeNearestNeighbor(x, [factor * h, factor * w], false, false);
 }
 
 /**

@@ -8,7 +8,8 @@ import { fit } from '../../fit.js';
 import { tensorSource } from '../../tensor-source.js';
 import { resolveRunConfig } from '../run-config.js';
 import type { RunData } from '../run-data.js';
-import { ganGbmTask, ganNetworks, wganGbmTask } from './gbm-gan-task.js';
+import { ganNetworks } from './gan-networks.js';
+import { ganGbmTask, wganGbmTask } from './gbm-gan-task.js';
 import type { RunTask } from './run-task.js';
 
 const small = { latent: 4, hidden: 16, depth: 1 };
@@ -27,7 +28,7 @@ async function trainOnShiftedData(task: RunTask): Promise<{
     generative: { ...small, criticSteps: 2 },
     train: { optimizer: 'adam', lr: 0.01, schedule: 'constant', batchSize: 64 },
   });
-  const { generator, critic } = ganNetworks(config, 4);
+  const { generator, critic } = ganNetworks(config, [4]);
   const models = { generator: buildModel(generator), critic: buildModel(critic) };
   const rng = Rng.fromSeed(4);
   const init = {
