@@ -1,17 +1,13 @@
 // The generator and critic of the GAN tasks: MLPs, a DCGAN-style convolutional pair on images, or a generator that is an ODE flow.
-import type { LayerConfig, ModelConfig } from '@runge/architectures';
+import type { ModelConfig } from '@runge/architectures';
 import { ConfigError, formatShape } from '@runge/tensor-ops';
 import type { RunConfig } from '../run-config.js';
-
-/** `depth` dense ReLU layers of `units` units, with `extra` settings (spectral normalisation). */
-function denseStack(depth: number, units: number, extra: object): LayerConfig[] {
-  return Array.from({ length: depth }, () => ({
-    type: 'dense' as const,
-    units,
-    activation: 'relu' as const,
-    ...extra,
-  }));
-}
+import {
+  convImageShape,
+  denseStack,
+  downsamplingStack,
+  upsamplingStack,
+} from './network-stacks.js';
 
 /**
  * The generator and critic (discriminator) of a GAN on examples of shape `shape` (`[steps]` for
@@ -101,38 +97,20 @@ export function ganNetworks(
       critic: mlpCritic,
     };
   }
-  const [h, w, c] = shape as [number, number, number];
-  if (!image || h % 4 !== 0 || w % 4 !== 0) {
-    throw new ConfigError(
-      `generative.network 'conv': the DCGAN networks need images [H, W, C] with H and W multiples of 4, got ${formatShape(shape)}; use 'mlp'`,
-    );
-  }
-  const f = g.filters;
-  const strided = (channels: number) => ({
-    type: 'conv' as const,
-    channels,
-    kernelSize: 3,
-    stride: 2,
-    activation: 'leakyRelu' as const,
-    ...sn,
-  });
+  const image3 = convImageShape(shape);
   return {
     generator: {
       name: 'generator',
       input: [g.latent],
-      layers: [
-        { type: 'dense', units: (h / 4) * (w / 4) * 2 * f, activation: 'relu' },
-        { type: 'reshape', shape: [h / 4, w / 4, 2 * f] },
-        { type: 'upsample', factor: 2 },
-        { type: 'conv', channels: f, kernelSize: 3, activation: 'relu' },
-        { type: 'upsample', factor: 2 },
-        { type: 'conv', channels: c, kernelSize: 3, activation: 'sigmoid' },
-      ],
+      layers: upsamplingStack(image3, g.filters, 'sigmoid'),
     },
     critic: {
       name: 'critic',
-      input: [h, w, c],
-      layers: [strided(f), strided(2 * f), { type: 'flatten' }, { type: 'dense', units: 1, ...sn }],
+      input: [...image3],
+      layers: [
+        ...downsamplingStack(g.filters, 'leakyRelu', sn),
+        { type: 'dense', units: 1, ...sn },
+      ],
     },
   };
 }
