@@ -162,3 +162,24 @@ describe('tiny gan-mnist and wgan-mnist runs', () => {
     });
   }
 });
+
+describe('generative.network', () => {
+  it('defaults to the convolutional players on digits and the MLPs elsewhere, and each task refuses kinds it does not build', () => {
+    expect(resolveRunConfig({ task: 'gan-mnist' }).generative.network).toBe('conv');
+    expect(resolveRunConfig({ task: 'wgan-mnist' }).generative.network).toBe('conv');
+    expect(resolveRunConfig({ task: 'vae-mnist' }).generative.network).toBe('mlp');
+    expect(resolveRunConfig({ task: 'gan-gbm' }).generative.network).toBe('mlp');
+    expect(() => resolveRunConfig({ task: 'gan-gbm', generative: { network: 'conv' } })).toThrow(
+      /generative.network 'conv': the gan-gbm task builds 'mlp' or 'ode' networks/,
+    );
+    expect(() => resolveRunConfig({ task: 'vae-mnist', generative: { network: 'ode' } })).toThrow(
+      /the vae-mnist task builds 'mlp' or 'conv' networks/,
+    );
+    expect(() =>
+      resolveRunConfig({ task: 'gan-mnist', generative: { gradientPenalty: 10 } }),
+    ).toThrow(/applies to the WGAN critic/);
+    expect(() => resolveRunConfig({ task: 'gan-mnist', generative: { network: 'gru' } })).toThrow(
+      /mlp.*conv.*ode/,
+    );
+  });
+});
