@@ -26,23 +26,42 @@ describe('upsampleNearest', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('has the block sums of the upstream gradient as its gradient (its adjoint)', () => {
-    const before = tf.memory().numTensors;
-    const x = tf.tensor4d([1, -2, 3, 0.5], [1, 2, 2, 1]);
-    // Upstream weights g[i, j] = i + 4 j on the 4 × 4 output; the gradient at pixel (a, b) is
-    // Σ_{i ∈ {2a, 2a+1}} Σ_{j ∈ {2b, 2b+1}} (i + 4 j) = 2(4a + 1) + 8(4b + 1).
-    const g = tf.tensor4d(
-      Array.from({ length: 16 }, (_, k) => Math.floor(k / 4) + 4 * (k % 4)),
-      [1, 4, 4, 1],
-    );
-    const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(upsampleNearest(t as tf.Tensor4D, 2), g)))(
-      x,
-    );
-    const expected = [0, 1].map((a) => [0, 1].map((b) => 2 * (4 * a + 1) + 8 * (4 * b + 1)));
-    expect(tf.tidy(() => tf.reshape(grad, [2, 2]).arraySync())).toEqual(expected);
-    tf.dispose([x, g, grad]);
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  for (const factor of [2, 3]) {
+    it(`has the block sums of the upstream gradient as its gradient (its adjoint), factor ${factor}`, () => {
+      const before = tf.memory().numTensors;
+      // Two examples of 2 × 3 maps with 3 channels, so batch, shape and channels are all exercised.
+      const [b, h, w, c] = [2, 2, 3, 3];
+      const x = tf.tensor4d(
+        Array.from({ length: b * h * w * c }, (_, k) => Math.sin(k + 1)),
+        [b, h, w, c],
+      );
+      // Upstream weights g[n, i, j, ch] = n + i + 10 j + 100 ch on the output; the gradient at
+      // (n, a, q, ch) is Σ_{i = s·a}^{s·a+s−1} Σ_{j = s·q}^{s·q+s−1} g = s²(n + 100 ch)
+      // + s·(s²a + s(s − 1)/2) + 10 s·(s²q + s(s − 1)/2).
+      const s = factor;
+      const g = tf.buffer([b, s * h, s * w, c]);
+      for (let n = 0; n < b; n++)
+        for (let i = 0; i < s * h; i++)
+          for (let j = 0; j < s * w; j++)
+            for (let ch = 0; ch < c; ch++) g.set(n + i + 10 * j + 100 * ch, n, i, j, ch);
+      const upstream = g.toTensor();
+      const grad = tf.grad((t: tf.Tensor) =>
+        tf.sum(tf.mul(upsampleNearest(t as tf.Tensor4D, s), upstream)),
+      )(x);
+      const got = grad.arraySync() as number[][][][];
+      const half = (s * (s - 1)) / 2;
+      for (let n = 0; n < b; n++)
+        for (let a = 0; a < h; a++)
+          for (let q = 0; q < w; q++)
+            for (let ch = 0; ch < c; ch++) {
+              const expected =
+                s * s * (n + 100 * ch) + s * (s * s * a + half) + 10 * s * (s * s * q + half);
+              expect(got[n]?.[a]?.[q]?.[ch]).toBeCloseTo(expected, 3);
+            }
+      tf.dispose([x, upstream, grad]);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
 });
 
 describe('the upsample and reshape layers', () => {

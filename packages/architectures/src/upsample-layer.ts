@@ -8,9 +8,10 @@ import type { Layer } from './layer.js';
 /**
  * Nearest-neighbour upsampling by an integer `factor` `s` on NHWC feature maps:
  * `y[b, i, j, c] = x[b, ⌊i/s⌋, ⌊j/s⌋, c]`, `[H, W, C] → [s·H, s·W, C]`. Its adjoint (the
- * gradient) sums each `s × s` block. It is TF.js's `resizeNearestNeighbor` without corner
- * alignment or half-pixel centres, whose forward and gradient kernels exist on the cpu, wasm and
- * native backends. A DCGAN generator follows each upsampling with a 3×3 convolution.
+ * gradient) sums each `s × s` block, `s²` times an `s × s` average pool. The forward pass is
+ * TF.js's `resizeNearestNeighbor` (no corner alignment, no half-pixel centres) and the gradient
+ * the average pool, kernels that exist on the cpu, wasm and native backends. A DCGAN generator
+ * follows each upsampling with a 3×3 convolution.
  *
  * @param x - `[batch, H, W, C]`.
  * @param factor - The integer `s ≥ 1`.
@@ -28,8 +29,16 @@ export function upsampleNearest(x: tf.Tensor4D, factor: number): tf.Tensor4D {
   }
   if (factor === 1) return tf.clone(x);
   const [, h, w] = x.shape;
-  // With alignCorners and halfPixelCenters off, output pixel i reads input ⌊i·h/(s·h)⌋ = ⌊i/s⌋.
-  return tf.image.resizeNearestNeighbor(x, [factor * h, factor * w], false, false);
+  // The forward pass is TF.js's resize (output pixel i reads input ⌊i·h/(s·h)⌋ = ⌊i/s⌋ without
+  // corner alignment or half-pixel centres); the gradient is the adjoint written out, s² times
+  // the s × s average pool, because the cpu kernel of the resize's gradient is wrong for
+  // several channels or non-square maps in TF.js 4.22.
+  const up = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: tf.image.resizeNearestNeighbor(args[0] as tf.Tensor4D, [factor * h, factor * w]),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[]) =>
+      tf.mul(tf.avgPool(dy as tf.Tensor4D, factor, factor, 'valid'), factor * factor),
+  })) as (t: tf.Tensor4D) => tf.Tensor4D;
+  return up(x);
 }
 
 /**
