@@ -178,6 +178,9 @@ describe('generative.network', () => {
     expect(() =>
       resolveRunConfig({ task: 'gan-mnist', generative: { gradientPenalty: 10 } }),
     ).toThrow(/applies to the WGAN critic/);
+    expect(() => resolveRunConfig({ task: 'wgan-mnist', data: { source: 'gbm' } })).toThrow(
+      /the wgan-mnist task learns MNIST digits \(mnist, idx\)/,
+    );
     expect(() => resolveRunConfig({ task: 'gan-mnist', generative: { network: 'gru' } })).toThrow(
       /mlp.*conv.*ode/,
     );

@@ -1,13 +1,12 @@
 // The GAN and WGAN tasks on the MNIST digits: a DCGAN-style (or MLP) generator and critic, a grid of samples per epoch, and how the samples' pixels and scores compare with the data's.
 import type { Dataset } from '@runge/datasets';
-import { ConfigError } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingProblem } from '../../problem.js';
 import type { Batch } from '../../tensor-source.js';
-import { checkGenerativeNetwork } from '../generative-networks.js';
 import { nodeFs } from '../node-fs.js';
 import { imageGrid, writePng } from '../plots/png.js';
 import type { RunConfig } from '../run-config.js';
+import { checkDigitsTask } from './digits-task-check.js';
 import { ganNetworks } from './gan-networks.js';
 import { checkGanKind, type GanKind, ganProblem, generateSamples } from './gan-problem.js';
 import type { RunTask, TaskEvaluation, TaskNetworks } from './run-task.js';
@@ -119,17 +118,9 @@ function mnistGanTask(kind: GanKind): RunTask {
       train: { optimizer: 'adam', momentum: 0.5, lr: 0.0005, epochs: 5, batchSize: 64 },
       generative: { network: 'conv' },
     },
-    check(config, { source, name }) {
-      if (!this.sources.includes(config.data.source)) {
-        throw new ConfigError(
-          `${source}: ${name('data.source')} '${config.data.source}': the ${this.name} task learns MNIST digits (${this.sources.join(', ')})`,
-        );
-      }
-      checkGanKind(kind, config, { source, name });
-      checkGenerativeNetwork(config.generative.network, this.name, ['mlp', 'conv'], {
-        source,
-        name,
-      });
+    check(config, ctx) {
+      checkGanKind(kind, config, ctx);
+      checkDigitsTask(this, config, ctx, ['mlp', 'conv']);
     },
     networks(config, data) {
       return ganNetworks(config, data.inputShape);

@@ -2,16 +2,16 @@
 import type { Model, ModelConfig, ModelParams } from '@runge/architectures';
 import type { Dataset } from '@runge/datasets';
 import { type ElboResult, elbo, reparameterize } from '@runge/losses';
-import { ConfigError, Rng } from '@runge/tensor-ops';
+import { Rng } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Player, TrainingProblem } from '../../problem.js';
 import type { Batch } from '../../tensor-source.js';
-import { checkGenerativeNetwork } from '../generative-networks.js';
 import { nodeFs } from '../node-fs.js';
 import { imageGrid, writePng } from '../plots/png.js';
 import { renderSvg } from '../plots/render-svg.js';
 import type { RunConfig } from '../run-config.js';
 import { writeFileAtomic } from '../run-dir.js';
+import { checkDigitsTask } from './digits-task-check.js';
 import {
   convImageShape,
   denseStack,
@@ -223,16 +223,8 @@ export const vaeMnistTask: RunTask = {
   sources: ['mnist', 'idx'],
   headline: 'elbo',
   defaults: { train: { optimizer: 'adam', lr: 0.001, epochs: 6 } },
-  check(config, { source, name }) {
-    if (!this.sources.includes(config.data.source)) {
-      throw new ConfigError(
-        `${source}: ${name('data.source')} '${config.data.source}': the vae-mnist task learns MNIST digits (${this.sources.join(', ')})`,
-      );
-    }
-    checkGenerativeNetwork(config.generative.network, this.name, ['mlp', 'conv'], {
-      source,
-      name,
-    });
+  check(config, ctx) {
+    checkDigitsTask(this, config, ctx, ['mlp', 'conv']);
   },
   networks(config, data) {
     return vaeNetworks(config, data.inputShape);
