@@ -103,9 +103,11 @@ export const TRAIN_FLAGS: FlagTable<RunConfigInput> = {
     },
   },
   generative: {
+    network: '--network <kind>',
     latent: '--latent <dim>',
     hidden: '--hidden <units>',
     depth: '--depth <layers>',
+    filters: '--filters <c>',
     criticSteps: '--critic-steps <n>',
     spectralNorm: null,
     gradientPenalty: '--gradient-penalty <lambda>',

@@ -97,6 +97,7 @@ export type { ParamDescription } from './param-description.js';
 export type { GlobalPoolLayerConfig, PoolLayerConfig } from './pool-layer.js';
 export { type ToyOptions, toyConfig, type W1Options, w1Config } from './presets.js';
 export type { RecurrentCell } from './recurrent-cell.js';
+export type { ReshapeLayerConfig } from './reshape-layer.js';
 export {
   type DynamicsOptions,
   type FeatureDynamics,
@@ -114,4 +115,5 @@ export {
   type WeightOperator,
 } from './spectral-normalization.js';
 export type { LayerSummary, ModelSummary } from './summary.js';
+export { type UpsampleLayerConfig, upsampleNearest } from './upsample-layer.js';
 export { scaleSteps, type WithStepsOptions, withSteps } from './with-steps.js';

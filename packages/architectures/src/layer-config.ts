@@ -9,7 +9,9 @@ import type { FractalLayerConfig } from './fractal-block.js';
 import type { InputSelectionLayerConfig } from './input-selection-layer.js';
 import type { OdeLayerConfig } from './ode-block.js';
 import type { GlobalPoolLayerConfig, PoolLayerConfig } from './pool-layer.js';
+import type { ReshapeLayerConfig } from './reshape-layer.js';
 import type { SequenceLayerConfig } from './sequence-layer.js';
+import type { UpsampleLayerConfig } from './upsample-layer.js';
 
 /**
  * The config of one layer, discriminated by `type`. Every config is plain JSON; `name` is
@@ -28,7 +30,9 @@ export type LayerConfig =
   | FractalLayerConfig
   | SequenceLayerConfig
   | InputSelectionLayerConfig
-  | BlackScholesLayerConfig;
+  | BlackScholesLayerConfig
+  | ReshapeLayerConfig
+  | UpsampleLayerConfig;
 
 /**
  * A model as plain JSON: the input shape without the batch axis (`[d]` for vectors,

@@ -103,7 +103,7 @@ const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
  *
  * @example
  * ```ts
- * LAYER_TYPES; // ['conv', 'dense', 'pool', 'global-pool', 'flatten', 'batchnorm', 'dropout', 'activation', 'ode', 'fractal', 'rnn', 'input-selection', 'black-scholes']
+ * LAYER_TYPES; // ['conv', 'dense', 'pool', 'global-pool', 'flatten', 'batchnorm', 'dropout', 'activation', 'ode', 'fractal', 'rnn', 'input-selection', 'black-scholes', 'reshape', 'upsample']
  * ```
  */
 export const LAYER_TYPES: readonly string[] = Object.freeze([...LAYER_REGISTRY.keys()]);

@@ -92,6 +92,7 @@ export {
 } from './runs/converge-run.js';
 export { evaluateRun, RUN_SPLITS, type RunSplit } from './runs/evaluate-run.js';
 export { GBM_MARKET, type GbmWindows, gbmWindows } from './runs/gbm-windows.js';
+export { GENERATIVE_NETWORKS, type GenerativeNetwork } from './runs/generative-networks.js';
 export { noCheckpointMessage, type OpenedRun, openRun } from './runs/open-run.js';
 export { lineChartSpec, type SeriesPoint } from './runs/plots/line-chart.js';
 export {

@@ -9,7 +9,9 @@ import { fractalLayerType } from '../fractal-block.js';
 import { inputSelectionLayerType } from '../input-selection-layer.js';
 import { odeLayerType } from '../ode-block.js';
 import { globalPoolLayerType, poolLayerType } from '../pool-layer.js';
+import { reshapeLayerType } from '../reshape-layer.js';
 import { sequenceLayerType } from '../sequence-layer.js';
+import { upsampleLayerType } from '../upsample-layer.js';
 import type { LayerType } from './layer-type.js';
 
 /** Every layer type a model config may name, by `type`. */
@@ -28,5 +30,7 @@ export const LAYER_REGISTRY: ReadonlyMap<string, LayerType> = new Map(
     sequenceLayerType,
     inputSelectionLayerType,
     blackScholesLayerType,
+    reshapeLayerType,
+    upsampleLayerType,
   ].map((t) => [t.type, t]),
 );

@@ -1,16 +1,29 @@
-// The settings of the generative run tasks (GAN and WGAN on GBM paths): networks, critic updates, Lipschitz control and the paths drawn.
+// The settings of the generative run tasks (GANs, WGANs and the VAE): networks, critic updates, Lipschitz control and the GBM paths drawn.
 import { z } from 'zod';
+import { GENERATIVE_NETWORKS } from './generative-networks.js';
 
 /**
  * The `generative` section of the run configuration: the generator and critic of the GAN tasks
- * (`gan-gbm`, `wgan-gbm`) and the geometric Brownian motion they learn. Each leaf's description
+ * (`gan-gbm`, `wgan-gbm`, `gan-mnist`, `wgan-mnist`), the encoder and decoder of `vae-mnist`, and
+ * the geometric Brownian motion the GBM tasks learn. Each leaf's description
  * is the help text of its command-line flag.
  */
 export const generativeConfigSchema = z
   .strictObject({
+    network: z
+      .enum(GENERATIVE_NETWORKS)
+      .default('mlp')
+      .describe(
+        'networks: mlp (dense layers), conv (DCGAN-style convolutions on images), ode (a generator that is an ODE flow, GBM tasks)',
+      ),
     latent: z.int().min(1).default(16).describe('dimension of the generator noise z ~ N(0, I)'),
     hidden: z.int().min(1).default(64).describe('width of the hidden layers of both networks'),
     depth: z.int().min(1).default(2).describe('hidden layers of the generator and the critic'),
+    filters: z
+      .int()
+      .min(1)
+      .default(16)
+      .describe('feature maps F of the convolutional networks (F and 2F per stage)'),
     criticSteps: z
       .int()
       .min(1)

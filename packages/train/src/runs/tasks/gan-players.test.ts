@@ -8,7 +8,8 @@ import { fit } from '../../fit.js';
 import { tensorSource } from '../../tensor-source.js';
 import { resolveRunConfig } from '../run-config.js';
 import type { RunData } from '../run-data.js';
-import { ganGbmTask, ganNetworks, wganGbmTask } from './gbm-gan-task.js';
+import { ganNetworks } from './gan-networks.js';
+import { ganGbmTask, wganGbmTask } from './gbm-gan-task.js';
 import type { RunTask } from './run-task.js';
 
 const small = { latent: 4, hidden: 16, depth: 1 };
@@ -17,23 +18,31 @@ const small = { latent: 4, hidden: 16, depth: 1 };
  * Trains the task's two players with `fit` on data `x ~ N(3, 0.5²)` in ℝ⁴ and returns the
  * generator's sample mean before and after, and the critic's scores on a line through the data.
  */
-async function trainOnShiftedData(task: RunTask): Promise<{
+async function trainOnShiftedData(
+  task: RunTask,
+  network: 'mlp' | 'ode',
+): Promise<{
   before: number;
   after: number;
   scores: number[];
+  shape: number[];
+  layers: string[];
 }> {
   const config = resolveRunConfig({
     task: task.name,
-    generative: { ...small, criticSteps: 2 },
+    generative: { ...small, criticSteps: 2, network },
     train: { optimizer: 'adam', lr: 0.01, schedule: 'constant', batchSize: 64 },
   });
-  const { generator, critic } = ganNetworks(config, 4);
+  const { generator, critic } = ganNetworks(config, [4]);
   const models = { generator: buildModel(generator), critic: buildModel(critic) };
   const rng = Rng.fromSeed(4);
   const init = {
     generator: models.generator.init(rng.split()),
     critic: models.critic.init(rng.split()),
   };
+  const shape = tf.tidy(
+    () => models.generator.apply(init.generator.params, tf.zeros([3, 4])).y.shape,
+  );
   const sampleMean = (params: ModelParams): number =>
     tf.tidy(() => {
       const z = Rng.fromSeed(77).normal([1000, 4]);
@@ -68,14 +77,22 @@ async function trainOnShiftedData(task: RunTask): Promise<{
     return Array.from(out.y.dataSync());
   });
   treeDispose([result.params, result.state, x, y] as unknown as TensorTree);
-  return { before, after, scores };
+  return { before, after, scores, shape, layers: models.generator.layers.map((l) => l.type) };
 }
 
 describe('tiny adversarial trainings', () => {
-  for (const task of [wganGbmTask, ganGbmTask]) {
-    it(`${task.name}: the generator's mean moves towards the data's and the ${task.name === 'gan-gbm' ? 'discriminator' : 'critic'} is not constant`, async () => {
+  for (const [task, network] of [
+    [wganGbmTask, 'mlp'],
+    [ganGbmTask, 'mlp'],
+    [wganGbmTask, 'ode'],
+    [ganGbmTask, 'ode'],
+  ] as const) {
+    it(`${task.name} (${network} generator): the generator's mean moves towards the data's and the ${task.name === 'gan-gbm' ? 'discriminator' : 'critic'} is not constant`, async () => {
       const before = tf.memory().numTensors;
-      const result = await trainOnShiftedData(task);
+      const result = await trainOnShiftedData(task, network);
+      // A generator of paths in ℝ⁴: an ODE flow is a dense lift followed by the ODE block.
+      expect(result.shape).toEqual([3, 4]);
+      expect(result.layers).toEqual(network === 'ode' ? ['dense', 'ode'] : ['dense', 'dense']);
       // The data's mean is 3; an untrained generator's is near 0.
       expect(Math.abs(result.before - 3)).toBeGreaterThan(2);
       expect(Math.abs(result.after - 3)).toBeLessThan(0.5 * Math.abs(result.before - 3));

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveRunConfig } from '../run-config.js';
 import { resumeRun, runTraining } from '../run-training.js';
-import { ganNetworks } from './gbm-gan-task.js';
+import { ganNetworks } from './gan-networks.js';
 
 const backend = (process.env.RUNGE_TEST_BACKEND ?? 'cpu') as 'cpu' | 'wasm';
 
@@ -27,7 +27,7 @@ describe('the WGAN critic', () => {
   it('has the gradient penalty λ·mean((‖∇D(x̂)‖ − 1)²) of its finite-difference input gradient', () => {
     const before = tf.memory().numTensors;
     const config = resolveRunConfig({ task: 'wgan-gbm', generative: small });
-    const critic = buildModel(ganNetworks(config, 4).critic);
+    const critic = buildModel(ganNetworks(config, [4]).critic);
     const { params, state } = critic.init(2);
     const D = (x: tf.Tensor) => critic.apply(params, x, { training: false, state }).y;
     const real = tf.tensor2d([

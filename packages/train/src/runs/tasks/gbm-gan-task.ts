@@ -1,85 +1,20 @@
-// The GAN and WGAN tasks on GBM log-returns: generator and critic networks, their two players, and the moment table of generated against real paths.
-import type { Model, ModelConfig, ModelParams, ModelState } from '@runge/architectures';
+// The GAN and WGAN tasks on GBM log-returns (an MLP or ODE-flow generator): the moment table of generated against real paths and the plot of both.
 import type { Dataset } from '@runge/datasets';
-import {
-  criticLoss,
-  discriminatorLoss,
-  generatorLossNonSaturating,
-  gradientPenalty,
-  wassersteinGeneratorLoss,
-} from '@runge/losses';
-import { ConfigError, Rng, type TensorTree } from '@runge/tensor-ops';
-import * as tf from '@tensorflow/tfjs-core';
-import type { Player, TrainingProblem } from '../../problem.js';
+import { ConfigError } from '@runge/tensor-ops';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { TrainingProblem } from '../../problem.js';
 import type { Batch } from '../../tensor-source.js';
+import { checkGenerativeNetwork } from '../generative-networks.js';
 import { nodeFs } from '../node-fs.js';
 import { renderSvg } from '../plots/render-svg.js';
 import type { RunConfig } from '../run-config.js';
 import { writeFileAtomic } from '../run-dir.js';
+import { ganNetworks } from './gan-networks.js';
+import { checkGanKind, type GanKind, ganProblem, generateSamples } from './gan-problem.js';
 import { gbmReturnLaw, loadGbmData } from './gbm-data.js';
 import { ksStatistic } from './ks-statistic.js';
 import { type LogReturnMoments, logReturnMoments } from './log-return-moments.js';
 import type { RunTask, TaskEvaluation, TaskNetworks } from './run-task.js';
-
-/** The two kinds of adversarial training: the GAN game with a discriminator, or the WGAN one with a critic. */
-type GanKind = 'gan' | 'wgan';
-
-/** The networks' state as fit keeps it for several networks: one entry per network. */
-type GanState = { readonly generator: ModelState; readonly critic: ModelState };
-
-/**
- * The generator and critic of a GAN on vectors of `steps` values:
- * - generator `z ∈ ℝ^latent ↦ x ∈ ℝ^steps`: `depth` dense ReLU layers of `hidden` units, then a
- *   linear layer;
- * - critic (discriminator) `x ↦ score ∈ ℝ`: `depth` dense ReLU layers of `hidden` units, then a
- *   linear score, every layer spectrally normalised when `spectralNorm` (so the critic is
- *   1-Lipschitz: ReLU is, and each layer's weight has largest singular value 1).
- *
- * @param config - The resolved run configuration (its `generative` section).
- * @param steps - The length of one example.
- * @returns `{ generator, critic }` model configs.
- * @example
- * ```ts
- * const { generator, critic } = ganNetworks(config, 16);
- * ```
- */
-export function ganNetworks(
-  config: RunConfig,
-  steps: number,
-): { generator: ModelConfig; critic: ModelConfig } {
-  const g = config.generative;
-  const sn = g.spectralNorm ? { spectralNorm: true } : {};
-  const hidden = (extra: object) =>
-    Array.from({ length: g.depth }, () => ({
-      type: 'dense' as const,
-      units: g.hidden,
-      activation: 'relu' as const,
-      ...extra,
-    }));
-  return {
-    generator: {
-      name: 'generator',
-      input: [g.latent],
-      layers: [...hidden({}), { type: 'dense', units: steps }],
-    },
-    critic: {
-      name: 'critic',
-      input: [steps],
-      layers: [...hidden(sn), { type: 'dense', units: 1, ...sn }],
-    },
-  };
-}
-
-/** Draws `n` generator samples in evaluation mode, with a fixed seed. */
-function generate(nets: TaskNetworks, n: number, seed: number): tf.Tensor2D {
-  const { generator } = nets as { generator: TaskNetworks[string] };
-  const latent = generator.model.inputShape[0] as number;
-  return tf.tidy(() => {
-    const z = Rng.fromSeed(seed).normal([n, latent]);
-    return generator.model.apply(generator.params, z, { training: false, state: generator.state })
-      .y as tf.Tensor2D;
-  });
-}
 
 /** The moment table of generated against real returns (in log-return units, not standardised). */
 export interface GanMomentTable {
@@ -137,7 +72,7 @@ function compare(
   x: tf.Tensor,
   config: RunConfig,
 ): ReturnType<typeof momentTable> {
-  const fake = generate(nets, x.shape[0] as number, config.seed + 7919);
+  const fake = generateSamples(nets, x.shape[0] as number, config.seed + 7919);
   try {
     return momentTable(x, fake, config);
   } finally {
@@ -183,118 +118,18 @@ function gbmGanTask(kind: GanKind): RunTask {
           `${source}: ${name('data.source')} '${config.data.source}': the ${this.name} task draws its own GBM paths (the generative.gbm settings); leave data.source unset or use 'gbm'`,
         );
       }
-      if (!wasserstein && config.generative.gradientPenalty > 0) {
-        throw new ConfigError(
-          `${source}: ${name('generative.gradientPenalty')} applies to the WGAN critic; use the task wgan-gbm`,
-        );
-      }
+      checkGanKind(kind, config, { source, name });
+      checkGenerativeNetwork(config.generative.network, this.name, ['mlp', 'ode'], {
+        source,
+        name,
+      });
     },
     loadData: loadGbmData,
     networks(config, data) {
-      return ganNetworks(config, data.inputShape[0] as number);
+      return ganNetworks(config, data.inputShape);
     },
-    problem({ config, models, init, optimizer, learningRate }): TrainingProblem<Batch> {
-      const G = models.generator as Model;
-      const D = models.critic as Model;
-      const g = config.generative;
-      const latent = g.latent;
-      const shared = {
-        optimizer,
-        learningRate,
-        ...(config.train.clipNorm !== undefined ? { clipNorm: config.train.clipNorm } : {}),
-        ...(config.train.weightDecay > 0 ? { weightDecay: config.train.weightDecay } : {}),
-      };
-      const criticPlayer: Player<Batch> = {
-        ...shared,
-        params: 'critic',
-        repeat: g.criticSteps,
-        loss(params, state, batch, ctx) {
-          const s = state as unknown as GanState;
-          const n = batch.x.shape[0] as number;
-          const fake = G.apply(params.generator as ModelParams, ctx.rng.normal([n, latent]), {
-            training: false,
-            state: s.generator,
-          });
-          // Real and generated samples in one pass, so the power iteration advances once per step.
-          const scored = D.apply(params.critic as ModelParams, tf.concat([batch.x, fake.y], 0), {
-            training: true,
-            state: s.critic,
-          });
-          const scores = tf.reshape(scored.y, [2 * n]);
-          const real = tf.slice(scores, [0], [n]);
-          const fakeScores = tf.slice(scores, [n], [n]);
-          let loss = wasserstein
-            ? criticLoss(real, fakeScores)
-            : discriminatorLoss(real, fakeScores);
-          if (wasserstein && g.gradientPenalty > 0) {
-            const score = (x: tf.Tensor) =>
-              D.apply(params.critic as ModelParams, x, { training: false, state: s.critic }).y;
-            loss = tf.add(
-              loss,
-              gradientPenalty(score, batch.x, fake.y, ctx.rng, { weight: g.gradientPenalty }),
-            ) as tf.Scalar;
-          }
-          const metrics: Record<string, tf.Scalar> = wasserstein
-            ? { wasserstein: tf.sub(tf.mean(real), tf.mean(fakeScores)) as tf.Scalar }
-            : {
-                realScore: tf.mean(tf.sigmoid(real)) as tf.Scalar,
-                fakeScore: tf.mean(tf.sigmoid(fakeScores)) as tf.Scalar,
-              };
-          return {
-            loss,
-            metrics,
-            state: { generator: fake.state, critic: scored.state } as unknown as TensorTree,
-          };
-        },
-      };
-      const generatorPlayer: Player<Batch> = {
-        ...shared,
-        params: 'generator',
-        loss(params, state, batch, ctx) {
-          const s = state as unknown as GanState;
-          const n = batch.x.shape[0] as number;
-          const fake = G.apply(params.generator as ModelParams, ctx.rng.normal([n, latent]), {
-            training: ctx.training,
-            state: s.generator,
-          });
-          const scored = D.apply(params.critic as ModelParams, fake.y, {
-            training: false,
-            state: s.critic,
-          });
-          return {
-            loss: wasserstein
-              ? wassersteinGeneratorLoss(scored.y)
-              : generatorLossNonSaturating(scored.y),
-            state: { generator: fake.state, critic: scored.state } as unknown as TensorTree,
-          };
-        },
-      };
-      const nets = (params: Record<string, TensorTree>, state: TensorTree): TaskNetworks => {
-        const s = state as unknown as GanState;
-        return {
-          generator: { model: G, params: params.generator as ModelParams, state: s.generator },
-          critic: { model: D, params: params.critic as ModelParams, state: s.critic },
-        };
-      };
-      return {
-        params: {
-          generator: init.generator?.params as ModelParams,
-          critic: init.critic?.params as ModelParams,
-        },
-        state: {
-          generator: init.generator?.state ?? {},
-          critic: init.critic?.state ?? {},
-        } as unknown as TensorTree,
-        players: [criticPlayer, generatorPlayer],
-        evaluate(params, state, data) {
-          const batch = data.take(Int32Array.from({ length: data.size }, (_, i) => i));
-          try {
-            return tableMetrics(compare(nets(params, state), batch.x, config).table);
-          } finally {
-            data.disposeBatch(batch);
-          }
-        },
-      };
+    problem(ctx): TrainingProblem<Batch> {
+      return ganProblem(kind, ctx, (nets, x) => tableMetrics(compare(nets, x, ctx.config).table));
     },
     evaluate(nets, data: Dataset, { config }): TaskEvaluation {
       const { table } = compare(nets, data.x, config);

@@ -5,6 +5,7 @@ import { classificationTask } from './classification-task.js';
 import { ganGbmTask, wganGbmTask } from './gbm-gan-task.js';
 import { inputSelectionTask } from './input-selection-task.js';
 import { mcDropoutTask } from './mc-dropout-task.js';
+import { ganMnistTask, wganMnistTask } from './mnist-gan-task.js';
 import { quantileGbmTask } from './quantile-gbm-task.js';
 import { regressionTask } from './regression-task.js';
 import type { RunTask } from './run-task.js';
@@ -30,6 +31,8 @@ export const RUN_TASKS: Readonly<Record<TaskName, RunTask>> = Object.freeze({
   'mc-dropout': mcDropoutTask,
   'gan-gbm': ganGbmTask,
   'wgan-gbm': wganGbmTask,
+  'gan-mnist': ganMnistTask,
+  'wgan-mnist': wganMnistTask,
   'vae-mnist': vaeMnistTask,
 });
 

@@ -13,6 +13,10 @@
  * - `gan-gbm`: a GAN (discriminator, non-saturating loss) learns the log-returns of geometric
  *   Brownian motion paths; judged by their moments and the Kolmogorov–Smirnov statistic.
  * - `wgan-gbm`: the same with a WGAN critic (spectral normalisation, optional gradient penalty).
+ * - `gan-mnist`: a GAN learns the MNIST digits (DCGAN-style convolutional or MLP players); a grid of
+ *   samples per epoch, judged by the gap between the real and generated mean images.
+ * - `wgan-mnist`: the same with a WGAN critic (spectrally normalised convolutions, optional
+ *   gradient penalty).
  * - `vae-mnist`: a variational autoencoder learns the MNIST digits; judged by the test ELBO.
  *
  * @example
@@ -30,6 +34,8 @@ export const TASK_NAMES = Object.freeze([
   'mc-dropout',
   'gan-gbm',
   'wgan-gbm',
+  'gan-mnist',
+  'wgan-mnist',
   'vae-mnist',
 ] as const);
 

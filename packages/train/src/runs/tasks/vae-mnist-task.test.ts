@@ -169,3 +169,36 @@ describe('the vae-mnist run', () => {
     expect(await readFile(join(out, 'plots', 'latent.svg'), 'utf8')).toContain('<svg');
   });
 });
+
+describe('the vae-mnist run with convolutional networks', () => {
+  it('builds a strided-conv encoder and an upsampling decoder and raises the validation ELBO', async () => {
+    const events: RunEvent[] = [];
+    const result = await runTraining(
+      {
+        task: 'vae-mnist',
+        backend,
+        threads: 1,
+        data: { limit: 120, testLimit: 20, validation: 0.2 },
+        generative: { network: 'conv', latent: 4, filters: 2 },
+        train: { epochs: 2, batchSize: 8, optimizer: 'adam', lr: 0.02 },
+      },
+      { dir: join(dir, 'vae-conv'), onEvent: (e) => events.push(e) },
+    );
+    expect(result.networks.encoder?.layers.map((l) => l.type)).toEqual([
+      'conv',
+      'conv',
+      'flatten',
+      'dense',
+    ]);
+    expect(result.networks.decoder?.layers.map((l) => l.type)).toContain('upsample');
+    const elbos = events.flatMap((e) =>
+      e.type === 'train' && e.event.type === 'epoch-end'
+        ? [e.event.record.validation?.elbo as number]
+        : [],
+    );
+    expect(elbos).toHaveLength(2);
+    // An untrained decoder's logits near 0 cost about 784·log 2 ≈ 543 nats; training lowers it.
+    expect(elbos[1] as number).toBeGreaterThan((elbos[0] as number) + 5);
+    expect(elbos[1] as number).toBeGreaterThan(-784 * Math.log(2));
+  });
+});

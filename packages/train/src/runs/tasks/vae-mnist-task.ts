@@ -1,8 +1,8 @@
-// The VAE task on MNIST: an MLP encoder and decoder trained on the evidence lower bound, with grids of reconstructions and prior samples and the 2-D latent map.
+// The VAE task on MNIST: an MLP or convolutional encoder and decoder trained on the evidence lower bound, with grids of reconstructions and prior samples and the 2-D latent map.
 import type { Model, ModelConfig, ModelParams } from '@runge/architectures';
 import type { Dataset } from '@runge/datasets';
 import { type ElboResult, elbo, reparameterize } from '@runge/losses';
-import { ConfigError, Rng } from '@runge/tensor-ops';
+import { Rng } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Player, TrainingProblem } from '../../problem.js';
 import type { Batch } from '../../tensor-source.js';
@@ -11,6 +11,13 @@ import { imageGrid, writePng } from '../plots/png.js';
 import { renderSvg } from '../plots/render-svg.js';
 import type { RunConfig } from '../run-config.js';
 import { writeFileAtomic } from '../run-dir.js';
+import { checkDigitsTask } from './digits-task-check.js';
+import {
+  convImageShape,
+  denseStack,
+  downsamplingStack,
+  upsamplingStack,
+} from './network-stacks.js';
 import type { RunTask, TaskEvaluation, TaskNetworks } from './run-task.js';
 
 /** The encoder and decoder of a VAE and their parameters. */
@@ -22,14 +29,21 @@ export interface VaeNetworks {
 }
 
 /**
- * The MLP encoder and decoder of a VAE on examples of shape `inputShape` (`D` values):
- * encoder `x ↦ [μ, log s²] ∈ ℝ^{2·latent}` (flatten, `depth` dense ReLU layers of `hidden`
- * units, a linear layer), decoder `z ↦ ℝ^D` (`depth` dense ReLU layers, a linear layer giving
- * the Bernoulli logits of the pixels).
+ * The encoder and decoder of a VAE on examples of shape `inputShape` (`D` values), by
+ * `generative.network`:
+ * - `mlp`: encoder `x ↦ [μ, log s²] ∈ ℝ^{2·latent}` (flatten, `depth` dense ReLU layers of
+ *   `hidden` units, a linear layer), decoder `z ↦ ℝ^D` (`depth` dense ReLU layers, a linear
+ *   layer giving the Bernoulli logits of the pixels);
+ * - `conv` (images `[H, W, C]`, sides multiples of 4; `F = filters`): encoder 3×3 stride-2
+ *   convolutions to `F` and `2F` maps (ReLU), flatten, a linear layer to `[μ, log s²]`; decoder
+ *   dense `z ↦ ℝ^{(H/4)(W/4)·2F}` (ReLU) reshaped to `[H/4, W/4, 2F]`, two ×2 nearest-neighbour
+ *   upsamplings each followed by a 3×3 convolution (to `F` maps with ReLU, then to `C` maps of
+ *   logits), flattened to `ℝ^D`.
  *
- * @param config - The resolved run configuration (its `generative` section: `latent`, `hidden`, `depth`).
+ * @param config - The resolved run configuration (its `generative` section: `network`, `latent`, `hidden`, `depth`, `filters`).
  * @param inputShape - One example's shape, e.g. `[28, 28, 1]`.
  * @returns `{ encoder, decoder }` model configs.
+ * @throws {@link @runge/tensor-ops!ConfigError} for `conv` on examples that are not images with sides multiple of 4.
  * @example
  * ```ts
  * const { encoder, decoder } = vaeNetworks(config, [28, 28, 1]);
@@ -41,26 +55,38 @@ export function vaeNetworks(
 ): { encoder: ModelConfig; decoder: ModelConfig } {
   const g = config.generative;
   const size = inputShape.reduce((a, b) => a * b, 1);
-  const hidden = () =>
-    Array.from({ length: g.depth }, () => ({
-      type: 'dense' as const,
-      units: g.hidden,
-      activation: 'relu' as const,
-    }));
+  if (g.network === 'conv') {
+    const image = convImageShape(inputShape);
+    return {
+      encoder: {
+        name: 'encoder',
+        input: [...image],
+        layers: [
+          ...downsamplingStack(g.filters, 'relu', {}),
+          { type: 'dense', units: 2 * g.latent },
+        ],
+      },
+      decoder: {
+        name: 'decoder',
+        input: [g.latent],
+        layers: [...upsamplingStack(image, g.filters, 'linear'), { type: 'flatten' }],
+      },
+    };
+  }
   return {
     encoder: {
       name: 'encoder',
       input: [...inputShape],
       layers: [
         ...(inputShape.length > 1 ? [{ type: 'flatten' as const }] : []),
-        ...hidden(),
+        ...denseStack(g.depth, g.hidden, {}),
         { type: 'dense', units: 2 * g.latent },
       ],
     },
     decoder: {
       name: 'decoder',
       input: [g.latent],
-      layers: [...hidden(), { type: 'dense', units: size }],
+      layers: [...denseStack(g.depth, g.hidden, {}), { type: 'dense', units: size }],
     },
   };
 }
@@ -192,17 +218,13 @@ async function writePriorSamples(nets: TaskNetworks, file: string, seed: number)
 export const vaeMnistTask: RunTask = {
   name: 'vae-mnist',
   description:
-    'a VAE (MLP encoder and Bernoulli decoder) learns the digits; test ELBO in nats, reconstructions, prior samples',
+    'a VAE (MLP or convolutional encoder, Bernoulli decoder) learns the digits; test ELBO in nats, reconstructions, prior samples',
   targets: 'classes',
   sources: ['mnist', 'idx'],
   headline: 'elbo',
   defaults: { train: { optimizer: 'adam', lr: 0.001, epochs: 6 } },
-  check(config, { source, name }) {
-    if (!this.sources.includes(config.data.source)) {
-      throw new ConfigError(
-        `${source}: ${name('data.source')} '${config.data.source}': the vae-mnist task learns MNIST digits (${this.sources.join(', ')})`,
-      );
-    }
+  check(config, ctx) {
+    checkDigitsTask(this, config, ctx, ['mlp', 'conv']);
   },
   networks(config, data) {
     return vaeNetworks(config, data.inputShape);
