@@ -10,6 +10,7 @@ export default runPackageTests(
       'src/runs/stylize/stylize.test.ts',
       'src/runs/tasks/vae-mnist-task.test.ts',
       'src/runs/tasks/quantile-gbm-task.test.ts',
+      'src/runs/tasks/mnist-gan-task.test.ts',
     ],
   },
 );
