@@ -26,6 +26,7 @@ export {
   type BlackScholesCoefficients,
   type BlackScholesLayerConfig,
 } from './black-scholes-layer.js';
+export { BLOCK_NAMES, type BlockName } from './block-names.js';
 export {
   analyseStability,
   type BlockStability,

@@ -83,12 +83,20 @@ function hatWeights(xs: readonly number[], knots: readonly number[]): Float32Arr
  * boundaries, zero on the boundary rows; `shift` holds `−1` on the interior diagonal (the `−r u`
  * term) and `+1` at `(N−1, N)` (the boundary's `u_{N−1}′ = r q`).
  */
-function differences(n: number, h: number): { d1: Float32Array; d2: Float32Array; shift: Float32Array } {
+function differences(
+  n: number,
+  h: number,
+): { d1: Float32Array; d2: Float32Array; shift: Float32Array } {
   const w = n + 1;
   const d1 = new Float32Array(n * w);
   const d2 = new Float32Array(n * w);
   const shift = new Float32Array(n * w);
-  const put = (target: Float32Array, i: number, stencil: readonly number[], scale: number): void => {
+  const put = (
+    target: Float32Array,
+    i: number,
+    stencil: readonly number[],
+    scale: number,
+  ): void => {
     const half = (stencil.length - 1) / 2;
     stencil.forEach((c, k) => {
       target[i * w + i + k - half] = c / scale;
@@ -217,7 +225,10 @@ export function localVolatilityLayer(
             `${name}: σ(x) = ${s.toPrecision(4)} at x = ${(xs[i] as number).toFixed(3)}, r = ${rate.toPrecision(4)} on a grid of spacing h = ${h.toPrecision(3)} make central differences oscillate (|r − σ²/2|·h/σ² = ${peclet.toPrecision(3)} ≥ 1); use more nodes or start σ higher`,
           );
         }
-        norm = Math.max(norm, (64 * a) / (12 * h * h) + (18 * Math.abs(rate - a)) / (12 * h) + rate);
+        norm = Math.max(
+          norm,
+          (64 * a) / (12 * h * h) + (18 * Math.abs(rate - a)) / (12 * h) + rate,
+        );
       }
       const longest = tf.max(tf.slice(x, [0, 1], [-1, 1]));
       const tauMax = Math.max(0, longest.dataSync()[0] as number);
