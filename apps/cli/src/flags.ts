@@ -149,19 +149,23 @@ interface SchemaNode {
   unwrap?(): SchemaNode;
 }
 
+/** Whether a node is a wrapper to look through (an array's `unwrap` gives its element, not a wrapper). */
+const wraps = (node: SchemaNode): boolean =>
+  node.unwrap !== undefined && node.def?.type !== 'array';
+
 /** The description and the innermost schema (optional/default wrappers removed) at a path. */
 function schemaAt(path: string): { description?: string; inner: SchemaNode } {
   let node = runConfigSchema as unknown as SchemaNode;
   let description: string | undefined;
   for (const key of path.split('.')) {
-    while (node.unwrap) node = node.unwrap();
+    while (wraps(node)) node = (node.unwrap as () => SchemaNode)();
     const next = node.shape?.[key];
     if (!next) throw new Error(`flag table: no configuration key ${path}`);
     node = next;
   }
   description = node.description;
-  while (node.unwrap) {
-    node = node.unwrap();
+  while (wraps(node)) {
+    node = (node.unwrap as () => SchemaNode)();
     description ??= node.description;
   }
   return { ...(description ? { description } : {}), inner: node };
