@@ -24,10 +24,10 @@ describe('black-scholes task, local volatility', () => {
           blackScholes: { coefficients: 'local-volatility', sigmaStart: 0.3, rStart: 0.03 },
         },
         train: {
-          epochs: 4,
+          epochs: 3,
           batchSize: 160,
           optimizer: 'gauss-newton',
-          secondOrder: { cgIterations: 4, damping: 1e-6 },
+          secondOrder: { cgIterations: 8, damping: 1e-6 },
         },
       },
       { dir: false },
