@@ -46,7 +46,7 @@ const relative = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b)
 export const blackScholesTask: RunTask = {
   name: 'black-scholes',
   description:
-    'a finite-difference Black–Scholes network learns σ and r from call quotes; the report gives them and their relative errors',
+    'a finite-difference Black–Scholes network learns σ (one value or a local-volatility profile) and r from call quotes; the report gives them and their relative errors',
   targets: 'values',
   sources: [],
   headline: 'rmse',
