@@ -11,6 +11,7 @@ export default runPackageTests(
       'src/runs/tasks/vae-mnist-task.test.ts',
       'src/runs/tasks/quantile-gbm-task.test.ts',
       'src/runs/tasks/mnist-gan-task.test.ts',
+      'src/runs/tasks/black-scholes-local-volatility.test.ts',
     ],
   },
 );

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The runge command: parses the command line, runs the library call it names, prints; exit codes 0 / 1 runtime / 2 usage / 130 interrupted.
+import { BLOCK_NAMES } from '@runge/architectures';
 import { TRANSFER_METHODS } from '@runge/multigrid';
 import { BACKEND_REQUESTS, ConfigError, RungeError } from '@runge/tensor-ops';
 import { RUN_SPLITS, RunDirError } from '@runge/train';
@@ -213,6 +214,20 @@ export function createProgram(): Command {
       integer('--seed', 0),
     )
     .option('--size <n>', 'side of the built-in pictures (default 32)', integer('--size', 8))
+    .addOption(
+      new Option('--architecture <block>', 'the flow’s block (default resnet2)').choices([
+        ...BLOCK_NAMES,
+      ]),
+    )
+    .option(
+      '--feature-model <dir>',
+      'folder with a TF.js layers model (model.json and weights) to use as the feature network φ (default: random filters)',
+    )
+    .option(
+      '--feature-layers <names>',
+      'comma-separated layers of --feature-model whose outputs are φ’s feature maps (default: every convolution layer)',
+      (value: string) => value.split(',').map((name) => name.trim()),
+    )
     .addOption(backendOption())
     .option('--json', 'print JSON')
     .action(commandAction(stylizeCommand));

@@ -90,6 +90,9 @@ export const TRAIN_FLAGS: FlagTable<RunConfigInput> = {
       rStart: '--bs-r-start <rate>',
       noise: '--bs-noise <fraction>',
       nodes: '--bs-nodes <n>',
+      xMax: '--bs-x-max <half-width>',
+      coefficients: '--bs-coefficients <model>',
+      knots: '--bs-knots <list>',
     },
     inputSelection: {
       features: '--features <n>',
@@ -148,19 +151,23 @@ interface SchemaNode {
   unwrap?(): SchemaNode;
 }
 
+/** Whether a node is a wrapper to look through (an array's `unwrap` gives its element, not a wrapper). */
+const wraps = (node: SchemaNode): boolean =>
+  node.unwrap !== undefined && node.def?.type !== 'array';
+
 /** The description and the innermost schema (optional/default wrappers removed) at a path. */
 function schemaAt(path: string): { description?: string; inner: SchemaNode } {
   let node = runConfigSchema as unknown as SchemaNode;
   let description: string | undefined;
   for (const key of path.split('.')) {
-    while (node.unwrap) node = node.unwrap();
+    while (wraps(node)) node = (node.unwrap as () => SchemaNode)();
     const next = node.shape?.[key];
     if (!next) throw new Error(`flag table: no configuration key ${path}`);
     node = next;
   }
   description = node.description;
-  while (node.unwrap) {
-    node = node.unwrap();
+  while (wraps(node)) {
+    node = (node.unwrap as () => SchemaNode)();
     description ??= node.description;
   }
   return { ...(description ? { description } : {}), inner: node };
@@ -185,13 +192,25 @@ export function flagName(flag: string): string {
 
 /**
  * The commander option of a flag: help from the schema's description, choices from its enum,
- * numbers parsed (ranges are the schema's to check, with the flag named in its message).
+ * numbers and comma-separated lists of numbers parsed (ranges are the schema's to check, with the
+ * flag named in its message).
  */
 export function optionOf(entry: FlagEntry): Option {
   const { description, inner } = schemaAt(entry.path);
   const option = new Option(entry.flag, description ?? entry.path);
   const choices = choicesOf(inner);
   if (choices) option.choices(choices);
+  if (inner.def?.type === 'array') {
+    option.argParser((value: string) => {
+      const list = value.split(',').map((v) => Number(v));
+      if (value.trim() === '' || list.some((n) => !Number.isFinite(n))) {
+        throw new InvalidArgumentError(
+          `--${flagName(entry.flag)} must be comma-separated numbers such as -0.2,0,0.2, got '${value}'`,
+        );
+      }
+      return list;
+    });
+  }
   if (inner.def?.type === 'number') {
     option.argParser((value: string) => {
       const n = Number(value);

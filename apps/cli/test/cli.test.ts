@@ -100,6 +100,11 @@ describe('runge usage errors', () => {
     const word = await runCli(['train', '--lr', 'fast']);
     expect(word.code).toBe(2);
     expect(word.stderr).toContain("--lr must be a number, got 'fast'");
+    const list = await runCli(['train', '--bs-knots', '-0.2,zero']);
+    expect(list.code).toBe(2);
+    expect(list.stderr).toContain(
+      "--bs-knots must be comma-separated numbers such as -0.2,0,0.2, got '-0.2,zero'",
+    );
     const choice = await runCli(['train', '--integrator', 'rk5']);
     expect(choice.code).toBe(2);
     expect(choice.stderr).toMatch(

@@ -37,6 +37,28 @@ describe('runge stylize', () => {
     expect(losses.contentLoss).toHaveLength(4);
   }, 120_000);
 
+  it('flows through a FractalNet block with --architecture fractal, and names a missing feature model', async () => {
+    const out = await tempDir();
+    const fractal = await runCli([
+      'stylize',
+      ...['--size', '8', '--iterations', '2', '--architecture', 'fractal'],
+      ...['--out', out, '--backend', 'cpu', '--json'],
+    ]);
+    expect(fractal.code, fractal.stderr).toBe(0);
+    const settings = JSON.parse(await readFile(join(out, 'stylize.json'), 'utf8')).settings;
+    expect(settings.architecture).toBe('fractal');
+    const unknown = await runCli(['stylize', '--architecture', 'unet']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Allowed choices are resnet, resnet2, .*fractal/);
+    const missing = await runCli([
+      'stylize',
+      ...['--size', '8', '--iterations', '1', '--backend', 'cpu', '--out', out],
+      ...['--feature-model', join(out, 'no-model'), '--feature-layers', 'c1,c2'],
+    ]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no-model\/model\.json: cannot read the feature model/);
+  }, 120_000);
+
   it('names a content picture that is missing', async () => {
     const out = await tempDir();
     const result = await runCli(['stylize', '--content', join(out, 'none.png'), '--out', out]);

@@ -1,9 +1,28 @@
 // The Black–Scholes layer: a network whose forward pass is a finite-difference scheme for the Black–Scholes PDE (central differences in log-moneyness, integrated exactly in time), with learnable σ and r.
 import { ConfigError, ValueError } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import { checkKeys, readNumber } from './internal/config-values.js';
+import { checkKeys, readNumber, readOneOf } from './internal/config-values.js';
 import { COMMON_KEYS, type LayerType, requireVector } from './internal/layer-type.js';
 import type { Layer } from './layer.js';
+import { localVolatilityLayer, readKnots } from './local-volatility-scheme.js';
+
+/**
+ * The coefficient models of the `'black-scholes'` layer: `'constant'` (one learnable σ) or
+ * `'local-volatility'` (a learnable profile σ(x) on knots in log-moneyness); r is a learnable
+ * constant in both.
+ *
+ * @example
+ * ```ts
+ * BLACK_SCHOLES_COEFFICIENTS; // ['constant', 'local-volatility']
+ * ```
+ */
+export const BLACK_SCHOLES_COEFFICIENTS = ['constant', 'local-volatility'] as const;
+
+/** A coefficient model of the `'black-scholes'` layer (see {@link BLACK_SCHOLES_COEFFICIENTS}). */
+export type BlackScholesCoefficients = (typeof BLACK_SCHOLES_COEFFICIENTS)[number];
+
+/** The default knots of a local-volatility profile, in log-moneyness. */
+const DEFAULT_KNOTS = [-0.2, 0, 0.2];
 
 /**
  * A layer that prices European calls by solving the Black–Scholes PDE with a finite-difference
@@ -27,6 +46,10 @@ import type { Layer } from './layer.js';
  * Input `[batch, 2]`: `(ln(S/K), τ)`, `x` clamped to the grid and `τ ≥ 0`. Output `[batch, 1]`: the
  * call value `V/K`. Parameters `logSigma` and `logR`, each `[1]` (so `σ = e^{logSigma}` and
  * `r = e^{logR}` stay positive), initialised at the config's `sigma` and `r`.
+ *
+ * With `coefficients: 'local-volatility'` σ is instead a profile σ(x), piecewise linear on
+ * `knots` in log-moneyness with `logSigma: [K]`, and the scheme uses σ(x_i) at every grid node
+ * (see {@link localVolatilityLayer}).
  * docs: /math/applications#black-scholes, /guide/applications#black-scholes
  *
  * @example
@@ -42,13 +65,17 @@ export interface BlackScholesLayerConfig {
   readonly sigma?: number;
   /** Initial rate r > 0; default 0.02. */
   readonly r?: number;
-  /** Half-width of the log-moneyness grid; default 1.5. */
+  /** Half-width of the log-moneyness grid; default 1.5 (1 for a local-volatility profile). */
   readonly xMax?: number;
-  /** Grid points in log-moneyness, boundaries included (≥ 5); default 121. */
+  /** Grid points in log-moneyness, boundaries included (≥ 5); default 121 (41 for a local-volatility profile). */
   readonly nodes?: number;
+  /** The coefficient model; default `'constant'`. */
+  readonly coefficients?: BlackScholesCoefficients;
+  /** Knots of the local-volatility profile in log-moneyness; default `[-0.2, 0, 0.2]`. */
+  readonly knots?: readonly number[];
 }
 
-const KEYS = ['sigma', 'r', 'xMax', 'nodes'];
+const KEYS = ['sigma', 'r', 'xMax', 'nodes', 'coefficients', 'knots'];
 
 /** The `'black-scholes'` layer type. */
 export const blackScholesLayerType: LayerType = {
@@ -65,8 +92,25 @@ export const blackScholesLayerType: LayerType = {
     const positive = { min: 0, exclusiveMin: true };
     const sigma = readNumber(config, 'sigma', where, positive, 0.3);
     const r = readNumber(config, 'r', where, positive, 0.02);
-    const xMax = readNumber(config, 'xMax', where, positive, 1.5);
-    const nodes = readNumber(config, 'nodes', where, { min: 5, integer: true }, 121);
+    const coefficients = readOneOf(
+      config,
+      'coefficients',
+      where,
+      BLACK_SCHOLES_COEFFICIENTS,
+      'constant',
+    );
+    const local = coefficients === 'local-volatility';
+    const xMax = readNumber(config, 'xMax', where, positive, local ? 1 : 1.5);
+    const nodes = readNumber(config, 'nodes', where, { min: 5, integer: true }, local ? 41 : 121);
+    if (local) {
+      const knots = readKnots(config.knots ?? DEFAULT_KNOTS, xMax, where);
+      return localVolatilityLayer({ sigma, r, xMax, nodes, knots }, name, input.shape);
+    }
+    if (config.knots !== undefined) {
+      throw new ConfigError(
+        `${where}.knots: only a local-volatility profile has knots; add "coefficients": "local-volatility" or drop knots`,
+      );
+    }
     const m = nodes - 2;
     const h = (2 * xMax) / (nodes - 1);
     const centre = (m + 1) / 2;

@@ -21,7 +21,12 @@ export {
 export { antisymmetricRecurrence } from './antisymmetric-recurrence.js';
 export { type ApplyContext, type ApplyFn, applyForward } from './apply-fn.js';
 export type { BatchNormLayerConfig } from './batch-norm.js';
-export type { BlackScholesLayerConfig } from './black-scholes-layer.js';
+export {
+  BLACK_SCHOLES_COEFFICIENTS,
+  type BlackScholesCoefficients,
+  type BlackScholesLayerConfig,
+} from './black-scholes-layer.js';
+export { BLOCK_NAMES, type BlockName } from './block-names.js';
 export {
   analyseStability,
   type BlockStability,

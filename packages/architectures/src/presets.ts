@@ -1,8 +1,8 @@
 import { METHOD_NAMES, type MethodName } from '@runge/integrators';
 import { assertNumber, assertOneOf } from '@runge/tensor-ops';
 import { ACTIVATIONS, type ActivationName } from './activations.js';
+import { BLOCK_NAMES, type BlockName } from './block-names.js';
 import type { LayerConfig, ModelConfig } from './layer-config.js';
-import { ODE_DYNAMICS, type OdeDynamicsName } from './ode-dynamics.js';
 
 /** Options of {@link w1Config}. */
 export interface W1Options {
@@ -63,7 +63,7 @@ export function w1Config(options: W1Options = {}): ModelConfig {
 /** Options of {@link toyConfig}. */
 export interface ToyOptions {
   /** The block: an ODE dynamics or `'fractal'`; default `'resnet'`. */
-  readonly dynamics?: OdeDynamicsName | 'fractal';
+  readonly dynamics?: BlockName;
   /** Feature width; default 8. */
   readonly width?: number;
   /** ODE steps `N` (ignored for fractal); default 8. */
@@ -97,11 +97,7 @@ export interface ToyOptions {
  * ```
  */
 export function toyConfig(options: ToyOptions = {}): ModelConfig {
-  const dynamics = assertOneOf(
-    options.dynamics ?? 'resnet',
-    [...ODE_DYNAMICS, 'fractal'] as const,
-    'dynamics',
-  );
+  const dynamics = assertOneOf(options.dynamics ?? 'resnet', BLOCK_NAMES, 'dynamics');
   const width = assertNumber(options.width ?? 8, 'width', { min: 1, integer: true });
   const steps = assertNumber(options.steps ?? 8, 'steps', { min: 1, integer: true });
   const columns = assertNumber(options.columns ?? 2, 'columns', { min: 1, max: 8, integer: true });

@@ -196,6 +196,11 @@ export {
   stabilityNotes,
   stabilityRun,
 } from './runs/stability-run.js';
+export {
+  type FeatureModel,
+  type FeatureModelOptions,
+  loadFeatureModel,
+} from './runs/stylize/feature-model.js';
 export { builtInStylePair } from './runs/stylize/style-pair.js';
 export { type StylizeOptions, type StylizeResult, stylize } from './runs/stylize/stylize.js';
 export {

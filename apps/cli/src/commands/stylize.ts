@@ -12,7 +12,10 @@ export interface StylizeCommandOptions extends Omit<StylizeFilesOptions, 'out' |
   readonly backend?: string;
 }
 
-/** `runge stylize [--content A.png --style B.png] [--out dir]`; returns the exit code. */
+/**
+ * `runge stylize [--content A.png --style B.png] [--out dir] [--architecture block]
+ * [--feature-model dir [--feature-layers a,b]]`; returns the exit code.
+ */
 export async function stylizeCommand(
   options: StylizeCommandOptions,
   io: CommandIo,
@@ -24,8 +27,14 @@ export async function stylizeCommand(
     out: resolve(out ?? 'runs/stylize'),
     onStep: (step, losses) => json(io, { event: 'step', step, ...losses }),
   });
-  const { style, content, files } = result;
-  json(io, { event: 'stylized', style, content, files });
+  const { style, content, files, featureLayers } = result;
+  json(io, {
+    event: 'stylized',
+    style,
+    content,
+    files,
+    ...(featureLayers ? { featureLayers } : {}),
+  });
   line(
     io,
     `style loss ${style.start.toPrecision(4)} → ${style.end.toPrecision(4)} (${(style.start / style.end).toFixed(1)}× lower), content loss ${content.start.toPrecision(4)} → ${content.end.toPrecision(4)}`,

@@ -1,4 +1,5 @@
 // The settings of the application tasks (black-scholes, input-selection, mc-dropout): the market the quotes come from, the sparse regression's sizes, Monte-Carlo dropout's rate and samples.
+import { BLACK_SCHOLES_COEFFICIENTS } from '@runge/architectures';
 import { z } from 'zod';
 
 /**
@@ -36,8 +37,28 @@ export const applicationConfigSchema = z
         nodes: z
           .int()
           .min(5)
-          .default(121)
-          .describe('grid points of the scheme in log-moneyness on [−1.5, 1.5]'),
+          .optional()
+          .describe(
+            'grid points of the scheme in log-moneyness on [−xMax, xMax] (default 121; 41 for local-volatility)',
+          ),
+        xMax: z
+          .number()
+          .positive()
+          .optional()
+          .describe(
+            'half-width xMax of the scheme’s log-moneyness grid (default 1.5; 1 for local-volatility)',
+          ),
+        coefficients: z
+          .enum(BLACK_SCHOLES_COEFFICIENTS)
+          .default('constant')
+          .describe('coefficient model: one σ, or a local-volatility profile σ(ln S/K) on knots'),
+        knots: z
+          .array(z.number())
+          .min(2)
+          .optional()
+          .describe(
+            'knots of the local-volatility profile in ln(S/K), comma-separated (default -0.2,0,0.2)',
+          ),
       })
       .prefault({}),
     inputSelection: z

@@ -1,5 +1,5 @@
 // The run configuration: every setting of a training run with its default, the names it accepts (imported from the packages that own them) and the rules between settings.
-import { checkMethod, defaultMethod, ODE_DYNAMICS } from '@runge/architectures';
+import { BLOCK_NAMES, checkMethod, defaultMethod } from '@runge/architectures';
 import { GRADIENT_MODES, METHOD_NAMES, resolveGradient } from '@runge/integrators';
 import { TRANSFER_METHODS } from '@runge/multigrid';
 import { BACKEND_REQUESTS, ConfigError } from '@runge/tensor-ops';
@@ -15,9 +15,6 @@ import { sequenceConfigSchema } from './sequence-config.js';
 import { taskOf } from './tasks/registry.js';
 import { withTaskDefaults } from './tasks/task-defaults.js';
 import { TASK_NAMES } from './tasks/task-names.js';
-
-/** The blocks a preset model can have: an ODE block of one of the dynamics, or a FractalNet block. */
-const BLOCKS = [...ODE_DYNAMICS, 'fractal'] as const;
 
 /** The built-in models a run can start from. */
 export const MODEL_PRESETS = Object.freeze(['w1', 'toy'] as const);
@@ -86,7 +83,7 @@ export const runConfigSchema = z.strictObject({
         .default('w1')
         .describe('model preset: w1 (images) or toy (feature vectors)'),
       dynamics: z
-        .enum(BLOCKS)
+        .enum(BLOCK_NAMES)
         .default('resnet')
         .describe('the block: ODE dynamics, or fractal (a FractalNet block)'),
       integrator: z

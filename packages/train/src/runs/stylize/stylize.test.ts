@@ -1,4 +1,4 @@
-// Style transfer as an ODE on the built-in 12×12 pair: the style loss falls at least fivefold while the content loss stays within twice its start; the pictures are written and decode.
+// Style transfer as an ODE on the built-in 12×12 pair: the style loss falls at least fivefold while the content loss stays within twice its start, and at least twofold through a FractalNet block; the pictures are written and decode.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,12 +37,27 @@ describe('stylize', () => {
     expect(tf.memory().numTensors).toBe(before);
   }, 300_000);
 
+  it('flows through a FractalNet block: the style loss falls at least 2×', async () => {
+    const before = tf.memory().numTensors;
+    const { content, style } = builtInStylePair(12);
+    const result = await stylize({ content, style, architecture: 'fractal', iterations: 20 });
+    expect(result.image.shape).toEqual([12, 12, 3]);
+    const start = result.styleLoss[0] as number;
+    const end = result.styleLoss.at(-1) as number;
+    expect(start / end).toBeGreaterThanOrEqual(2);
+    tf.dispose([content, style, result.image]);
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+
   it('rejects pictures that are not RGB', async () => {
     const { content, style } = builtInStylePair(8);
     const grey = tf.zeros([8, 8, 1]) as tf.Tensor3D;
     await expect(stylize({ content: grey, style })).rejects.toThrow(/RGB image/);
     const tiny = tf.zeros([4, 4, 3]) as tf.Tensor3D;
     await expect(stylize({ content, style: tiny })).rejects.toThrow(/at least 8×8/);
+    await expect(stylize({ content, style, architecture: 'unet' as never })).rejects.toThrow(
+      /architecture.*'resnet2'.*'fractal'/,
+    );
     tf.dispose([content, style, grey, tiny]);
   });
 

@@ -1,8 +1,20 @@
 // Style transfer as an ODE: the content image flows through an ODE block whose weights W(t) are trained so that the end point matches the style's Gram statistics while keeping the content's features.
-import { buildModel, type ModelParams } from '@runge/architectures';
-import { featureLoss, randomFeatureExtractor, styleLoss } from '@runge/losses';
+import {
+  BLOCK_NAMES,
+  type BlockName,
+  buildModel,
+  type LayerConfig,
+  type ModelParams,
+} from '@runge/architectures';
+import {
+  type FeatureExtractor,
+  featureLoss,
+  randomFeatureExtractor,
+  styleLoss,
+} from '@runge/losses';
 import {
   assertNumber,
+  assertOneOf,
   formatShape,
   ShapeError,
   type TensorTree,
@@ -20,8 +32,20 @@ export interface StylizeOptions {
   readonly style: tf.Tensor3D;
   /** Optimisation steps (Adam); default 100. */
   readonly iterations?: number;
-  /** Time steps N of the ODE block on `t ∈ [0, 1]`; default 4. */
+  /** Time steps N of the ODE block on `t ∈ [0, 1]`; default 4 (not used by `'fractal'`). */
   readonly steps?: number;
+  /**
+   * The flow's block (one of `BLOCK_NAMES` of @runge/architectures): an ODE block of those
+   * dynamics on the image's three channels, or `'fractal'`, a two-column FractalNet block with
+   * three channels; default `'resnet2'`.
+   */
+  readonly architecture?: BlockName;
+  /**
+   * The feature network φ (images `[B, H, W, 3]` ↦ feature maps); default the fixed random-filter
+   * network `randomFeatureExtractor({ seed, channels: 16, scales: 3 })` of @runge/losses. The
+   * caller keeps ownership (a loaded model: {@link loadFeatureModel}).
+   */
+  readonly featureExtractor?: FeatureExtractor;
   /** Weight β of the style loss against the content loss, each relative to its start; default 5. */
   readonly styleWeight?: number;
   /** Adam's learning rate; default 0.03. */
@@ -55,6 +79,22 @@ function checkImage(image: tf.Tensor, name: string): void {
   }
 }
 
+/** The flow's layer: the block `architecture` on the image's three channels. */
+function flowLayer(architecture: BlockName, steps: number): LayerConfig {
+  if (architecture === 'fractal') {
+    return { type: 'fractal', name: 'flow', columns: 2, channels: 3, activation: 'tanh' };
+  }
+  return {
+    type: 'ode',
+    name: 'flow',
+    dynamics: architecture,
+    ...(architecture === 'resnet2' ? { hidden: 16 } : {}),
+    steps,
+    T: 1,
+    activation: 'tanh',
+  };
+}
+
 /**
  * Style transfer as an ODE (docs: /math/applications#style-transfer). The content image flows
  * through an ODE block, `∂_t Y = K₂(t) ⋆ tanh(K₁(t) ⋆ Y + b₁(t)) + b₂(t)`, `Y(0) = y_c`,
@@ -67,7 +107,10 @@ function checkImage(image: tf.Tensor, name: string): void {
  * with the perceptual losses of @runge/losses (`styleLoss`: squared distance of the Gram
  * matrices of φ's feature maps; `featureLoss`: squared distance of the maps themselves) under the
  * fixed multi-scale random-filter network φ (`randomFeatureExtractor`), each relative to its
- * value `S₀`, `C₀` at the initial weights so that β weighs comparable numbers. Leak-free.
+ * value `S₀`, `C₀` at the initial weights so that β weighs comparable numbers. `architecture`
+ * picks another block of `BLOCK_NAMES` as the flow (`'fractal'`: a FractalNet block, the
+ * expansion of an ODE step), and `featureExtractor` another φ, such as a user's own layers model
+ * ({@link loadFeatureModel}). Leak-free.
  *
  * @param options - The images, the optimisation and the block's time steps.
  * @returns The stylised image and the two losses along the optimisation.
@@ -90,23 +133,17 @@ export async function stylize(options: StylizeOptions): Promise<StylizeResult> {
   const beta = assertNumber(options.styleWeight ?? 5, 'styleWeight', { min: 0 });
   const lr = assertNumber(options.lr ?? 0.03, 'lr', { min: 0, exclusiveMin: true });
   const seed = assertNumber(options.seed ?? 1, 'seed', { min: 0, integer: true });
+  const architecture = assertOneOf(options.architecture ?? 'resnet2', BLOCK_NAMES, 'architecture');
   const [h, w] = options.content.shape as [number, number, number];
   const model = buildModel({
     name: 'style-flow',
     input: [h, w, 3],
-    layers: [
-      {
-        type: 'ode',
-        name: 'flow',
-        dynamics: 'resnet2',
-        hidden: 16,
-        steps,
-        T: 1,
-        activation: 'tanh',
-      },
-    ],
+    layers: [flowLayer(architecture, steps)],
   });
-  const phi = randomFeatureExtractor({ seed, channels: 16, scales: 3 });
+  const own = options.featureExtractor
+    ? null
+    : randomFeatureExtractor({ seed, channels: 16, scales: 3 });
+  const phi: FeatureExtractor = options.featureExtractor ?? (own as FeatureExtractor);
   const content = tf.expandDims(options.content, 0) as tf.Tensor4D;
   const style = tf.expandDims(options.style, 0) as tf.Tensor4D;
   const optimizer = adam();
@@ -116,8 +153,8 @@ export async function stylize(options: StylizeOptions): Promise<StylizeResult> {
   const contentHistory: number[] = [];
   // φ of the two fixed images, computed once (tf.tidy leaves tensors made outside it alone)
   const fixed = new Map<tf.Tensor, readonly tf.Tensor4D[]>([
-    [content, phi(content)],
-    [style, phi(style)],
+    [content, tf.tidy(() => [...phi(content)])],
+    [style, tf.tidy(() => [...phi(style)])],
   ]);
   const cached = (images: tf.Tensor4D): readonly tf.Tensor4D[] => fixed.get(images) ?? phi(images);
   const losses = (p: ModelParams): [tf.Scalar, tf.Scalar] => {
@@ -173,6 +210,6 @@ export async function stylize(options: StylizeOptions): Promise<StylizeResult> {
     treeDispose([params, state] as TensorTree);
     for (const maps of fixed.values()) tf.dispose([...maps]);
     tf.dispose([content, style]);
-    phi.dispose();
+    own?.dispose();
   }
 }

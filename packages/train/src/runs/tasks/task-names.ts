@@ -7,7 +7,7 @@
  * - `regression`: mean squared error on real-valued targets; the test RMSE and R².
  * - `sequence-mnist`: the digits read row by row by a recurrent cell; accuracy and confusion.
  * - `quantile-gbm`: the next value of GBM paths at P90 and P99 (pinball loss); coverage.
- * - `black-scholes`: a finite-difference Black–Scholes network learns σ and r from call quotes.
+ * - `black-scholes`: a finite-difference Black–Scholes network learns σ (one value or a local-volatility profile) and r from call quotes.
  * - `input-selection`: an L1 input-selection layer ranks the inputs of a sparse regression.
  * - `mc-dropout`: Monte-Carlo dropout predictive intervals on a noisy curve, with their coverage.
  * - `gan-gbm`: a GAN (discriminator, non-saturating loss) learns the log-returns of geometric
