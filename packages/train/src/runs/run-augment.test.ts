@@ -50,10 +50,12 @@ describe('augmentOf', () => {
     x.dispose();
   });
 
-  it('defaults to 2 pixels for images and image rows, and to none for feature vectors', () => {
+  it('defaults to 2 pixels for images, to none for image rows and feature vectors', () => {
     const config = resolveRunConfig({});
     expect(shiftOf(config, 4)).toBe(2);
-    expect(shiftOf(config, 3, true)).toBe(2);
+    expect(shiftOf(config, 3, true)).toBe(0);
+    expect(augmentOf(config, 3, undefined, true)).toBeUndefined();
+    expect(shiftOf(resolveRunConfig({ data: { shift: 2 } }), 3, true)).toBe(2);
     expect(shiftOf(config, 3)).toBe(0);
     expect(augmentOf(config, 2)).toBeUndefined();
     expect(() => shiftOf(resolveRunConfig({ data: { shift: 1 } }), 2)).toThrow(/image data/);

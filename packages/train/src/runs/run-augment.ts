@@ -6,21 +6,21 @@ import type { RunConfig } from './run-config.js';
 
 /**
  * The shift of `data.shift` for inputs of rank `rank` (batch included): default 2 pixels for
- * images (rank 4, or images read row by row with `imageRows`), none for feature vectors.
+ * images, none for feature vectors; images read row by row (`imageRows`) are shifted only when
+ * `data.shift` asks for it.
  *
  * @throws {@link @runge/tensor-ops!ConfigError} when a shift is asked for feature vectors.
  */
 export function shiftOf(config: RunConfig, rank: number, imageRows = false): number {
   const shift = config.data.shift;
-  if (rank !== 4 && !imageRows) {
-    if (shift !== undefined && shift > 0) {
-      throw new ConfigError(
-        `data.shift applies to image data; '${config.data.source}' gives feature vectors. Remove data.shift`,
-      );
-    }
-    return 0;
+  if (rank === 4) return shift ?? 2;
+  if (imageRows) return shift ?? 0;
+  if (shift !== undefined && shift > 0) {
+    throw new ConfigError(
+      `data.shift applies to image data; '${config.data.source}' gives feature vectors. Remove data.shift`,
+    );
   }
-  return shift ?? 2;
+  return 0;
 }
 
 /**
