@@ -70,7 +70,7 @@ export const runConfigSchema = z.strictObject({
         .min(0)
         .optional()
         .describe(
-          'augmentation: move training images by up to this many pixels (default 2 for images, 0 = off)',
+          'augmentation: move training images by up to this many pixels (default 2 for images, 0 for digits read row by row; 0 = off)',
         ),
       points: z.int().min(10).default(2000).describe('points of a synthetic set (train + test)'),
       classes: z.int().min(2).default(3).describe('classes of a synthetic classification set'),

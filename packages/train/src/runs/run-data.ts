@@ -32,6 +32,11 @@ export interface RunData {
   readonly numClasses?: number;
   /** Width of the targets: the classes, or the values per example of a regression set. */
   readonly outputs: number;
+  /**
+   * Whether each example `[T, d]` is a one-channel image read row by row (row `t` the input at
+   * step `t`), so that image augmentation applies to it; `false` when absent.
+   */
+  readonly imageRows?: boolean;
   /** Releases every tensor. */
   dispose(): void;
 }

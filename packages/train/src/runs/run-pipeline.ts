@@ -251,7 +251,7 @@ export async function trainLevels(options: TrainLevelsOptions): Promise<TrainLev
   }
   const base: Schedule = schedule(scheduleOf(config));
   const fullHeight = data.inputShape.length === 3 ? (data.inputShape[0] as number) : undefined;
-  const augment = augmentOf(config, data.train.x.rank, fullHeight);
+  const augment = augmentOf(config, data.train.x.rank, fullHeight, data.imageRows);
   const trainSets = plan.pyramidDepth > 1 ? pyramid(data.train, plan.pyramidDepth) : [data.train];
   const validationSets = data.validation
     ? plan.pyramidDepth > 1

@@ -66,6 +66,7 @@ export const sequenceMnistTask: RunTask = {
       inputShape: train.x.shape.slice(1),
       ...(images.numClasses !== undefined ? { numClasses: images.numClasses } : {}),
       outputs: images.outputs,
+      imageRows: true,
       dispose() {
         disposeDataset(train);
         if (validation) disposeDataset(validation);
