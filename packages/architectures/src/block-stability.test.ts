@@ -3,9 +3,10 @@ import type { Complex } from '@runge/integrators';
 import { Rng, type TensorTree, treeDispose, ValueError } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { analyseStability, stepsAt } from './block-stability.js';
+import { analyseStability } from './block-stability.js';
 import type { ModelConfig } from './layer-config.js';
 import { buildModel, type ModelParams } from './model.js';
+import { stepsAt } from './stability-report.js';
 
 const _abs = (z: Complex): number => Math.hypot(z.re, z.im);
 

@@ -27,13 +27,7 @@ export {
   type BlackScholesLayerConfig,
 } from './black-scholes-layer.js';
 export { BLOCK_NAMES, type BlockName } from './block-names.js';
-export {
-  analyseStability,
-  type BlockStability,
-  type StabilityAnalysisOptions,
-  type StepStability,
-  stepsAt,
-} from './block-stability.js';
+export { analyseStability } from './block-stability.js';
 export { CELL_NAMES, type CellName, EULER_CELLS } from './cell-names.js';
 export type { ConvLayerConfig } from './conv-layer.js';
 export type { DenseLayerConfig } from './dense-layer.js';
@@ -119,6 +113,12 @@ export {
   spectralNormalize,
   type WeightOperator,
 } from './spectral-normalization.js';
+export {
+  type BlockStability,
+  type StabilityAnalysisOptions,
+  type StepStability,
+  stepsAt,
+} from './stability-report.js';
 export type { LayerSummary, ModelSummary } from './summary.js';
 export { type UpsampleLayerConfig, upsampleNearest } from './upsample-layer.js';
 export { scaleSteps, type WithStepsOptions, withSteps } from './with-steps.js';

@@ -7,12 +7,16 @@ import {
 } from '@runge/integrators';
 import type { TensorTree } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import type { BlockStability, StabilityAnalysisOptions, StepStability } from './block-stability.js';
-import { stepsAt } from './block-stability.js';
 import type { CellName } from './cell-names.js';
 import { EULER_CELLS } from './cell-names.js';
 import type { Layer } from './layer.js';
 import { makeCell } from './make-cell.js';
+import type {
+  BlockStability,
+  StabilityAnalysisOptions,
+  StepStability,
+} from './stability-report.js';
+import { stepsAt } from './stability-report.js';
 
 /**
  * The stability of a sequence layer (`'rnn'`) on inputs `[examples, T, d]`: the cell is run from
