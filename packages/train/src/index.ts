@@ -94,6 +94,12 @@ export { evaluateRun, RUN_SPLITS, type RunSplit } from './runs/evaluate-run.js';
 export { GBM_MARKET, type GbmWindows, gbmWindows } from './runs/gbm-windows.js';
 export { GENERATIVE_NETWORKS, type GenerativeNetwork } from './runs/generative-networks.js';
 export { noCheckpointMessage, type OpenedRun, openRun } from './runs/open-run.js';
+export {
+  OPTIMIZER_NAMES,
+  type OptimizerName,
+  SECOND_ORDER_OPTIMIZERS,
+  type SecondOrderOptimizerName,
+} from './runs/optimizer-names.js';
 export { lineChartSpec, type SeriesPoint } from './runs/plots/line-chart.js';
 export {
   encodePng,
@@ -106,6 +112,10 @@ export { type QuantileBandPath, quantileBandsSpec } from './runs/plots/quantile-
 export { renderSvg } from './runs/plots/render-svg.js';
 export { type HLambdaPoint, stabilitySpec } from './runs/plots/stability-chart.js';
 export { metricSeries, writeTrainingPlots } from './runs/plots/training-plots.js';
+export {
+  type ResolveRunConfigOptions,
+  resolveRunConfig,
+} from './runs/resolve-run-config.js';
 export { augmentOf, shiftOf } from './runs/run-augment.js';
 export {
   defaultThreads,
@@ -115,10 +125,8 @@ export {
 } from './runs/run-backend.js';
 export {
   MODEL_PRESETS,
-  type ResolveRunConfigOptions,
   type RunConfig,
   type RunConfigInput,
-  resolveRunConfig,
   runConfigSchema,
 } from './runs/run-config.js';
 export { loadRunConfig, readConfigFile } from './runs/run-config-file.js';
@@ -154,12 +162,7 @@ export {
   type ModelShapes,
   modelConfigFor,
 } from './runs/run-model.js';
-export {
-  OPTIMIZER_NAMES,
-  type OptimizerName,
-  optimizerOf,
-  scheduleOf,
-} from './runs/run-optimizer.js';
+export { optimizerOf, scheduleOf } from './runs/run-optimizer.js';
 export {
   checkpointLevel,
   type RunCheckpointConfig,
@@ -169,8 +172,6 @@ export {
   trainLevels,
 } from './runs/run-pipeline.js';
 export {
-  SECOND_ORDER_OPTIMIZERS,
-  type SecondOrderOptimizerName,
   type SecondOrderSettings,
   secondOrderOptimizer,
   secondOrderSchema,

@@ -2,7 +2,7 @@
 import { disposeDataset } from '@runge/datasets';
 import { describe, expect, it } from 'vitest';
 import { GBM_MARKET, gbmWindows } from './gbm-windows.js';
-import { resolveRunConfig } from './run-config.js';
+import { resolveRunConfig } from './resolve-run-config.js';
 
 describe('gbmWindows', () => {
   it('cuts paths into windows and next returns, on the scale σ√Δ of GBM log-returns', () => {

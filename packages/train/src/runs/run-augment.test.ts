@@ -2,17 +2,18 @@
 import { Rng } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { resolveRunConfig } from './resolve-run-config.js';
 import { augmentOf, shiftOf } from './run-augment.js';
-import { resolveRunConfig } from './run-config.js';
 
 /** Row and column of the largest entry of an `[H, W]` array. */
 function where(values: number[][]): [number, number] {
   let best: [number, number] = [0, 0];
-  values.forEach((row, i) =>
-    row.forEach((v, j) => {
-      if (v > (values[best[0]] as number[])[best[1]]!) best = [i, j];
-    }),
-  );
+  for (let i = 0; i < values.length; i++) {
+    const row = values[i] as number[];
+    for (let j = 0; j < row.length; j++) {
+      if ((row[j] as number) > ((values[best[0]] as number[])[best[1]] as number)) best = [i, j];
+    }
+  }
   return best;
 }
 

@@ -1,7 +1,8 @@
 // Reading a run configuration from a JSON or YAML file.
 import { ConfigError } from '@runge/tensor-ops';
 import { nodeFs } from './node-fs.js';
-import { type RunConfig, resolveRunConfig } from './run-config.js';
+import { resolveRunConfig } from './resolve-run-config.js';
+import type { RunConfig } from './run-config.js';
 
 /**
  * Reads a run configuration file (`.json`, `.yaml` or `.yml`) as written, without resolving it.

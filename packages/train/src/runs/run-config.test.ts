@@ -2,7 +2,7 @@
 import { buildModel } from '@runge/architectures';
 import { ConfigError } from '@runge/tensor-ops';
 import { describe, expect, it } from 'vitest';
-import { resolveRunConfig } from './run-config.js';
+import { resolveRunConfig } from './resolve-run-config.js';
 import { modelConfigFor } from './run-model.js';
 
 function refusal(input: unknown): string {

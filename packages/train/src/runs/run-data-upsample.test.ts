@@ -2,7 +2,7 @@
 import { restrict } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { resolveRunConfig } from './run-config.js';
+import { resolveRunConfig } from './resolve-run-config.js';
 import { loadRunData } from './run-data.js';
 
 describe('data.resolution above 28', () => {

@@ -5,28 +5,7 @@ import type { Optimizer } from '../optimizer.js';
 import type { ScheduleConfig } from '../schedule.js';
 import { sgd } from '../sgd.js';
 import type { RunConfig } from './run-config.js';
-import { SECOND_ORDER_OPTIMIZERS, secondOrderOptimizer } from './run-second-order.js';
-
-/**
- * The optimisers of run configurations (`train.optimizer`): `sgd` (plain), `momentum` (SGD with
- * Nesterov momentum `train.momentum`), `adam` (whose first-moment decay β₁ is `train.momentum`;
- * the default 0.9 is Adam's usual β₁, and GANs train more steadily with 0.5), and the
- * second-order ones of {@link SECOND_ORDER_OPTIMIZERS} (`lbfgs`, `newton`, `gauss-newton`, `varpro`).
- *
- * @example
- * ```ts
- * OPTIMIZER_NAMES.includes('adam'); // true
- * ```
- */
-export const OPTIMIZER_NAMES = Object.freeze([
-  'sgd',
-  'momentum',
-  'adam',
-  ...SECOND_ORDER_OPTIMIZERS,
-] as const);
-
-/** A name of {@link OPTIMIZER_NAMES}. */
-export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+import { secondOrderOptimizer } from './run-second-order.js';
 
 /**
  * The optimiser a run configuration names (second-order ones with `train.secondOrder`;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateClassifier } from '../classification.js';
 import { schedule } from '../schedule.js';
 import { tensorSource } from '../tensor-source.js';
-import { resolveRunConfig } from './run-config.js';
+import { resolveRunConfig } from './resolve-run-config.js';
 import type { RunData } from './run-data.js';
 import type { RunEvent } from './run-events.js';
 import { scheduleOf } from './run-optimizer.js';

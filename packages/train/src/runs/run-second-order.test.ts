@@ -1,8 +1,8 @@
 import { buildModel, toyConfig, w1Config } from '@runge/architectures';
 import { describe, expect, it } from 'vitest';
-import { resolveRunConfig } from './run-config.js';
-import { OPTIMIZER_NAMES, optimizerOf } from './run-optimizer.js';
-import { SECOND_ORDER_OPTIMIZERS } from './run-second-order.js';
+import { OPTIMIZER_NAMES, SECOND_ORDER_OPTIMIZERS } from './optimizer-names.js';
+import { resolveRunConfig } from './resolve-run-config.js';
+import { optimizerOf } from './run-optimizer.js';
 
 describe('second-order optimisers in run configurations', () => {
   it('are named in the one list of optimisers and built with their settings', () => {

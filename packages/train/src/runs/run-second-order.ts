@@ -9,27 +9,7 @@ import { newtonOptimizer } from '../newton.js';
 import type { Optimizer } from '../optimizer.js';
 import { sgd } from '../sgd.js';
 import { variableProjection } from '../variable-projection.js';
-
-/**
- * The second-order optimisers of run configurations (`train.optimizer`): `lbfgs`, `newton`
- * (Newton–CG), `gauss-newton` (stochastic Gauss–Newton on each batch) and `varpro` (variable
- * projection of the classifier head, the other weights by SGD with Nesterov momentum). They
- * solve each batch's problem, so they want large batches (`train.batchSize`).
- *
- * @example
- * ```ts
- * SECOND_ORDER_OPTIMIZERS.includes('varpro'); // true
- * ```
- */
-export const SECOND_ORDER_OPTIMIZERS = Object.freeze([
-  'lbfgs',
-  'newton',
-  'gauss-newton',
-  'varpro',
-] as const);
-
-/** A name of {@link SECOND_ORDER_OPTIMIZERS}. */
-export type SecondOrderOptimizerName = (typeof SECOND_ORDER_OPTIMIZERS)[number];
+import type { SecondOrderOptimizerName } from './optimizer-names.js';
 
 /**
  * The settings of the second-order optimisers (`train.secondOrder`), each with its default.

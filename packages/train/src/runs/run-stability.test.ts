@@ -3,7 +3,7 @@ import { buildModel, type ModelConfig } from '@runge/architectures';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { tensorSource } from '../tensor-source.js';
-import { resolveRunConfig } from './run-config.js';
+import { resolveRunConfig } from './resolve-run-config.js';
 import type { RunEvent } from './run-events.js';
 import { monitoredExamples, runStabilitySchema, stableBlockSettings } from './run-stability.js';
 import { runTraining } from './run-training.js';

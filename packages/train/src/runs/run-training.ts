@@ -17,8 +17,9 @@ import type { EpochRecord } from '../events.js';
 import type { FitCheckpointMeta } from '../fit-checkpoint.js';
 import { nodeFs } from './node-fs.js';
 import { writeTrainingPlots } from './plots/training-plots.js';
+import { resolveRunConfig } from './resolve-run-config.js';
 import { initRunBackend } from './run-backend.js';
-import { type RunConfig, resolveRunConfig } from './run-config.js';
+import type { RunConfig } from './run-config.js';
 import { describeData, type RunData } from './run-data.js';
 import {
   appendJsonLine,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { adam } from '../../adam.js';
 import { fit } from '../../fit.js';
 import { tensorSource } from '../../tensor-source.js';
-import { resolveRunConfig } from '../run-config.js';
+import { resolveRunConfig } from '../resolve-run-config.js';
 import type { RunData } from '../run-data.js';
 import { ganNetworks } from './gan-networks.js';
 import { ganGbmTask, wganGbmTask } from './gbm-gan-task.js';

@@ -7,7 +7,7 @@ import { gradientPenalty } from '@runge/losses';
 import { loadTrees, Rng, type TensorTree, treeDispose, treeEntries } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveRunConfig } from '../run-config.js';
+import { resolveRunConfig } from '../resolve-run-config.js';
 import { resumeRun, runTraining } from '../run-training.js';
 import { ganNetworks } from './gan-networks.js';
 

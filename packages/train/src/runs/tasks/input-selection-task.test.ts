@@ -1,7 +1,7 @@
 // The input-selection task: on a sparse regression with 3 relevant inputs among 20, the L1 layer's weights rank the relevant ones first and shrink the rest towards zero.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { resolveRunConfig } from '../run-config.js';
+import { resolveRunConfig } from '../resolve-run-config.js';
 import { runTraining } from '../run-training.js';
 
 const backend = (process.env.RUNGE_TEST_BACKEND ?? 'cpu') as 'cpu' | 'wasm';

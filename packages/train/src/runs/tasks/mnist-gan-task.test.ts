@@ -7,7 +7,7 @@ import { Rng, type TensorTree, treeDispose } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveRunConfig } from '../run-config.js';
+import { resolveRunConfig } from '../resolve-run-config.js';
 import { runTraining } from '../run-training.js';
 import { ganNetworks } from './gan-networks.js';
 import { generateSamples } from './gan-problem.js';

@@ -1,7 +1,7 @@
 // The sequence-mnist task: every cell learns from the digits read row by row, with clipped gradients whose norm is reported per epoch.
 import { CELL_NAMES } from '@runge/architectures';
 import { describe, expect, it } from 'vitest';
-import { resolveRunConfig } from '../run-config.js';
+import { resolveRunConfig } from '../resolve-run-config.js';
 import type { RunEvent } from '../run-events.js';
 import { runTraining } from '../run-training.js';
 

@@ -3,7 +3,7 @@ import { buildModel, type ModelConfig, type ModelParams } from '@runge/architect
 import { createDataset, disposeDataset } from '@runge/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { resolveRunConfig } from '../run-config.js';
+import { resolveRunConfig } from '../resolve-run-config.js';
 import { RUN_TASKS, taskOf } from './registry.js';
 import { TASK_NAMES } from './task-names.js';
 
