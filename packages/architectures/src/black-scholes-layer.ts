@@ -49,7 +49,7 @@ const DEFAULT_KNOTS = [-0.2, 0, 0.2];
  *
  * With `coefficients: 'local-volatility'` σ is instead a profile σ(x), piecewise linear on
  * `knots` in log-moneyness with `logSigma: [K]`, and the scheme uses σ(x_i) at every grid node
- * (see {@link localVolatilityLayer}).
+ * (the local-volatility scheme of this package).
  * docs: /math/applications#black-scholes, /guide/applications#black-scholes
  *
  * @example

@@ -55,7 +55,7 @@ export interface StabilityAnalysisOptions {
   readonly eigenvalues?: number;
   /** States up to this many entries per example get the exact spectrum; default 128. */
   readonly exactUpTo?: number;
-  /** Slack on `|R| ≤ 1`; default {@link STABILITY_TOLERANCE}. */
+  /** Slack on `|R| ≤ 1`; default {@link @runge/integrators!STABILITY_TOLERANCE}. */
   readonly tolerance?: number;
 }
 
