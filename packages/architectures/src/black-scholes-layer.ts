@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkKeys, readNumber, readOneOf } from './internal/config-values.js';
 import { COMMON_KEYS, type LayerType, requireVector } from './internal/layer-type.js';
 import type { Layer } from './layer.js';
-import { localVolatilityLayer, readKnots } from './local-volatility-scheme.js';
+import { coefficientParams, localVolatilityLayer, readKnots } from './local-volatility-scheme.js';
 
 /**
  * The coefficient models of the `'black-scholes'` layer: `'constant'` (one learnable σ) or
@@ -133,15 +133,7 @@ export const blackScholesLayerType: LayerType = {
       config: { type: 'black-scholes', name, sigma, r, xMax, nodes },
       inputShape: input.shape,
       outputShape: [1],
-      params: [
-        {
-          path: 'logSigma',
-          shape: [1],
-          role: 'bias',
-          init: { kind: 'constant', value: Math.log(sigma) },
-        },
-        { path: 'logR', shape: [1], role: 'bias', init: { kind: 'constant', value: Math.log(r) } },
-      ],
+      params: coefficientParams(1, sigma, r),
       state: [],
       stochastic: false,
       apply(p, x) {

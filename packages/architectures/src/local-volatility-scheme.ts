@@ -2,7 +2,29 @@
 import { ConfigError, ValueError } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe } from './internal/config-values.js';
-import type { Layer } from './layer.js';
+import type { Layer, ParamInfo } from './layer.js';
+
+/**
+ * The learnable coefficients of a Black–Scholes layer: `logSigma` (`[count]`, one log σ per knot,
+ * or one for a constant σ) initialised at `ln σ`, and `logR` (`[1]`) at `ln r`, so that
+ * `σ = e^{logSigma}` and `r = e^{logR}` stay positive.
+ *
+ * @example
+ * ```ts
+ * coefficientParams(3, 0.2, 0.05); // logSigma [3] = ln 0.2, logR [1] = ln 0.05
+ * ```
+ */
+export function coefficientParams(count: number, sigma: number, r: number): ParamInfo[] {
+  return [
+    {
+      path: 'logSigma',
+      shape: [count],
+      role: 'bias',
+      init: { kind: 'constant', value: Math.log(sigma) },
+    },
+    { path: 'logR', shape: [1], role: 'bias', init: { kind: 'constant', value: Math.log(r) } },
+  ];
+}
 
 /** The grid, profile and starting point of a local-volatility layer (see {@link localVolatilityLayer}). */
 export interface LocalVolatilityGrid {
@@ -196,15 +218,7 @@ export function localVolatilityLayer(
     },
     inputShape,
     outputShape: [1],
-    params: [
-      {
-        path: 'logSigma',
-        shape: [knots.length],
-        role: 'bias',
-        init: { kind: 'constant', value: Math.log(sigma) },
-      },
-      { path: 'logR', shape: [1], role: 'bias', init: { kind: 'constant', value: Math.log(r) } },
-    ],
+    params: coefficientParams(knots.length, sigma, r),
     state: [],
     stochastic: false,
     apply(p, x) {
