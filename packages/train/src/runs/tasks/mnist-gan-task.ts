@@ -3,9 +3,9 @@ import type { Dataset } from '@runge/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingProblem } from '../../problem.js';
 import type { Batch } from '../../tensor-source.js';
-import { nodeFs } from '../node-fs.js';
 import { imageGrid, writePng } from '../plots/png.js';
 import type { RunConfig } from '../run-config.js';
+import { samplesFolder } from '../samples-folder.js';
 import { checkDigitsTask } from './digits-task-check.js';
 import { ganNetworks } from './gan-networks.js';
 import { checkGanKind, type GanKind, ganProblem, generateSamples } from './gan-problem.js';
@@ -92,16 +92,6 @@ async function writeSampleGrid(nets: TaskNetworks, file: string, config: RunConf
   }
 }
 
-/** The folder of the sample grids in a run directory, created if missing. */
-async function samplesFolder(
-  dir: string,
-): Promise<{ folder: string; join: (f: string) => string }> {
-  const { fs, path } = nodeFs('writing samples');
-  const folder = path.join(dir, 'samples');
-  await fs.mkdir(folder, { recursive: true });
-  return { folder, join: (f: string) => path.join(folder, f) };
-}
-
 /** Builds the `gan-mnist` or `wgan-mnist` task. */
 function mnistGanTask(kind: GanKind): RunTask {
   const wasserstein = kind === 'wgan';
@@ -134,16 +124,14 @@ function mnistGanTask(kind: GanKind): RunTask {
     },
     async epochEnd({ nets, dir, epoch, config }) {
       if (dir === null) return [];
-      const { join } = await samplesFolder(dir);
-      const file = join(`samples-epoch-${String(epoch + 1).padStart(3, '0')}.png`);
+      const file = (await samplesFolder(dir, 'writing samples')).epochFile('samples', epoch);
       await writeSampleGrid(nets, file, config);
       return [file];
     },
     async report({ config, data, nets, dir }) {
       const metrics = imageMetrics(nets, data.test.x, config);
       if (dir === null) return { files: [], summary: metrics };
-      const { join } = await samplesFolder(dir);
-      const file = join('samples.png');
+      const file = (await samplesFolder(dir, 'writing samples')).join('samples.png');
       await writeSampleGrid(nets, file, config);
       return { files: [file], summary: { ...metrics, samples: file } };
     },

@@ -11,6 +11,7 @@ import { imageGrid, writePng } from '../plots/png.js';
 import { renderSvg } from '../plots/render-svg.js';
 import type { RunConfig } from '../run-config.js';
 import { writeFileAtomic } from '../run-dir.js';
+import { samplesFolder } from '../samples-folder.js';
 import { checkDigitsTask } from './digits-task-check.js';
 import {
   convImageShape,
@@ -282,10 +283,7 @@ export const vaeMnistTask: RunTask = {
   },
   async epochEnd({ nets, dir, epoch, config }) {
     if (dir === null) return [];
-    const { fs, path } = nodeFs('writing samples');
-    const folder = path.join(dir, 'samples');
-    await fs.mkdir(folder, { recursive: true });
-    const file = path.join(folder, `prior-epoch-${String(epoch + 1).padStart(3, '0')}.png`);
+    const file = (await samplesFolder(dir, 'writing samples')).epochFile('prior', epoch);
     await writePriorSamples(nets, file, config.seed + 31);
     return [file];
   },
@@ -295,9 +293,8 @@ export const vaeMnistTask: RunTask = {
     const summary = { elbo: test.elbo, reconstruction: test.reconstruction, kl: test.kl };
     if (dir === null) return { files: [], summary };
     const { fs, path } = nodeFs('writing the VAE report');
-    const folder = path.join(dir, 'samples');
+    const samples = await samplesFolder(dir, 'writing the VAE report');
     const plots = path.join(dir, 'plots');
-    await fs.mkdir(folder, { recursive: true });
     await fs.mkdir(plots, { recursive: true });
     const files: string[] = [];
     // 32 test digits (rows 1–4) above their reconstructions sigmoid(decoder(μ)) (rows 5–8).
@@ -307,14 +304,14 @@ export const vaeMnistTask: RunTask = {
       const { mu } = encode(vae, params.encoder, x);
       return imageGrid(tf.concat([x, decodeImages(vae, params.decoder, mu)], 0), { columns: 8 });
     });
-    const reconstructions = path.join(folder, 'reconstructions.png');
+    const reconstructions = samples.join('reconstructions.png');
     try {
       await writePng(reconstructions, grid);
     } finally {
       grid.dispose();
     }
     files.push(reconstructions);
-    const prior = path.join(folder, 'prior-samples.png');
+    const prior = samples.join('prior-samples.png');
     await writePriorSamples(nets, prior, config.seed + 31);
     files.push(prior);
     if (vae.decoder.inputShape[0] === 2) {
