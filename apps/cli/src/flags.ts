@@ -43,6 +43,7 @@ export const TRAIN_FLAGS: FlagTable<RunConfigInput> = {
     controls: '--controls <m>',
     channels: '--channels <c>',
     columns: '--columns <c>',
+    poolTo: '--pool-to <side>',
     gradient: '--gradient <mode>',
     stability: {
       mode: '--stability <mode>',
@@ -71,6 +72,7 @@ export const TRAIN_FLAGS: FlagTable<RunConfigInput> = {
     earlyStopping: null,
     checkpointEvery: '--checkpoint-every <n>',
     multilevel: '--multilevel <levels>',
+    multilevelEpochs: '--multilevel-epochs <list>',
     multilevelMethod: '--multilevel-method <method>',
     multilevelDepth: '--multilevel-depth',
   },

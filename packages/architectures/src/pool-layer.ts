@@ -10,9 +10,15 @@ import type { Layer } from './layer.js';
  * W1 model's 28×28 → 14×14). Output `⌊(H − size)/stride⌋ + 1` for `'valid'`, `⌈H/stride⌉` for
  * `'same'`.
  *
+ * With `outputSize: s` instead, the window follows the input: `size = stride = H/s`, so the
+ * output is `[s, s, C]` at every input resolution that `s` divides (a map on a fixed grid of
+ * physical cells, each the mean of its `(H/s)²` pixels). A classifier after it then has the same
+ * weights at every resolution, which is what moving a model between resolutions needs.
+ *
  * @example
  * ```json
  * { "type": "pool", "mode": "avg", "size": 2 }
+ * { "type": "pool", "mode": "avg", "outputSize": 14 }
  * ```
  */
 export interface PoolLayerConfig {
@@ -27,6 +33,11 @@ export interface PoolLayerConfig {
   readonly stride?: number;
   /** Padding; default `'valid'`. */
   readonly padding?: 'valid' | 'same';
+  /**
+   * Side of the output grid, in place of `size`, `stride` and `padding`: the window is
+   * `H/outputSize` at every input size (which `outputSize` must divide).
+   */
+  readonly outputSize?: number;
 }
 
 /**
@@ -45,7 +56,29 @@ export interface GlobalPoolLayerConfig {
   readonly mode?: 'avg' | 'max';
 }
 
-const KEYS = ['mode', 'size', 'stride', 'padding'];
+const KEYS = ['mode', 'size', 'stride', 'padding', 'outputSize'];
+
+/** The window of a pool with a fixed output grid: `H/outputSize`, which must be an integer. */
+function adaptiveWindow(
+  raw: Record<string, unknown>,
+  [h, w]: readonly number[],
+  outputSize: number,
+  where: string,
+): number {
+  for (const key of ['size', 'stride', 'padding']) {
+    if (raw[key] !== undefined) {
+      throw new ConfigError(
+        `${where}: give either 'outputSize' or '${key}', not both (with 'outputSize' the window is the input size divided by it)`,
+      );
+    }
+  }
+  if (h !== w || (h as number) % outputSize !== 0) {
+    throw new ConfigError(
+      `${where}: outputSize ${outputSize} needs a square input whose side it divides, got ${h}×${w}; use an input of side ${outputSize}·k or another outputSize`,
+    );
+  }
+  return (h as number) / outputSize;
+}
 
 /** The `'pool'` layer type. */
 export const poolLayerType: LayerType = {
@@ -55,9 +88,22 @@ export const poolLayerType: LayerType = {
     const config = checkKeys(raw, [...COMMON_KEYS, ...KEYS], where);
     const [h, w, c] = requireImage(input, where, 'a pool layer');
     const mode = readOneOf(config, 'mode', where, ['avg', 'max'] as const, 'avg');
-    const size = readNumber(config, 'size', where, { min: 1, integer: true }, 2);
-    const stride = readNumber(config, 'stride', where, { min: 1, integer: true }, size);
-    const padding = readOneOf(config, 'padding', where, ['valid', 'same'] as const, 'valid');
+    const outputSize =
+      config.outputSize === undefined
+        ? undefined
+        : readNumber(config, 'outputSize', where, { min: 1, integer: true }, 1);
+    const size =
+      outputSize === undefined
+        ? readNumber(config, 'size', where, { min: 1, integer: true }, 2)
+        : adaptiveWindow(config, [h, w], outputSize, where);
+    const stride =
+      outputSize === undefined
+        ? readNumber(config, 'stride', where, { min: 1, integer: true }, size)
+        : size;
+    const padding =
+      outputSize === undefined
+        ? readOneOf(config, 'padding', where, ['valid', 'same'] as const, 'valid')
+        : 'valid';
     const out = (n: number): number =>
       padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - size) / stride) + 1;
     const [oh, ow] = [out(h), out(w)];
@@ -69,7 +115,10 @@ export const poolLayerType: LayerType = {
     return {
       name,
       type: 'pool',
-      config: { type: 'pool', name, mode, size, stride, padding },
+      config:
+        outputSize === undefined
+          ? { type: 'pool', name, mode, size, stride, padding }
+          : { type: 'pool', name, mode, outputSize },
       inputShape: input.shape,
       outputShape: [oh, ow, c],
       params: [],

@@ -133,3 +133,59 @@ describe('global pooling values', () => {
     x.dispose();
   });
 });
+
+describe('pooling to a fixed output grid', () => {
+  it('averages each (H/s)×(H/s) block into an s×s grid at every input size s divides', () => {
+    for (const h of [6, 12, 24]) {
+      const x = Rng.fromSeed(h).normal([2, h, h, 3]);
+      const data = x.arraySync() as number[][][][];
+      const k = h / 6;
+      const expected: number[] = [];
+      for (const image of data) {
+        for (let i = 0; i < 6; i++) {
+          for (let j = 0; j < 6; j++) {
+            for (let c = 0; c < 3; c++) {
+              let sum = 0;
+              for (let p = 0; p < k; p++) {
+                for (let q = 0; q < k; q++) sum += image[i * k + p]![j * k + q]![c] as number;
+              }
+              expected.push(sum / (k * k));
+            }
+          }
+        }
+      }
+      const layer: LayerConfig = { type: 'pool', mode: 'avg', outputSize: 6 };
+      const model = buildModel({ input: [h, h, 3], layers: [layer] });
+      expect(model.outputShape).toEqual([6, 6, 3]);
+      // a float32 mean of at most 16 normal values: error well below 1e-5
+      apply([h, h, 3], layer, x).forEach((m, i) => {
+        expect(Math.abs(m - (expected[i] as number))).toBeLessThan(1e-5);
+      });
+      x.dispose();
+    }
+  });
+
+  it('keeps outputSize in the config, so the same config builds at another resolution', () => {
+    const model = buildModel({
+      input: [28, 28, 1],
+      layers: [{ type: 'pool', mode: 'max', outputSize: 7 }],
+    });
+    expect(model.layers[0]?.config).toEqual({
+      type: 'pool',
+      name: 'pool_0',
+      mode: 'max',
+      outputSize: 7,
+    });
+    const again = buildModel({ ...model.config, input: [56, 56, 1] });
+    expect(again.outputShape).toEqual([7, 7, 1]);
+  });
+
+  it('explains an outputSize that does not divide the input, or one given with a window', () => {
+    expect(() =>
+      buildModel({ input: [10, 10, 1], layers: [{ type: 'pool', outputSize: 4 }] }),
+    ).toThrow(/outputSize 4 needs a square input whose side it divides, got 10×10/);
+    expect(() =>
+      buildModel({ input: [8, 8, 1], layers: [{ type: 'pool', outputSize: 4, size: 2 }] }),
+    ).toThrow(/give either 'outputSize' or 'size'/);
+  });
+});

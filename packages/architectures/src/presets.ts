@@ -14,6 +14,11 @@ export interface W1Options {
   readonly classes?: number;
   /** Input image `[H, W, C]`; default `[28, 28, 1]` (`[14, 14, 1]` gives the coarse model). */
   readonly input?: readonly [number, number, number];
+  /**
+   * Pool the block's features to a fixed `poolTo × poolTo` grid (window `H/poolTo`) instead of
+   * by 2×2: the classifier then has `poolTo²·channels` inputs at every resolution. Default: 2×2.
+   */
+  readonly poolTo?: number;
 }
 
 /**
@@ -25,7 +30,13 @@ export interface W1Options {
  * `3136·10 + 10 = 31370`, in all 50 090. Initialisation: He normal for the ReLU convolutions,
  * Glorot normal for the dense head, zero biases.
  *
- * @param options - `channels` (16), `steps` (8), `classes` (10), `input` (`[28, 28, 1]`).
+ * With `poolTo: 14` the pool averages to a 14×14 grid at any input size that 14 divides (at
+ * 28×28 it is the same 2×2 pool; at 112×112 an 8×8 one), so the model has the same 50 090
+ * parameters at 28, 56 and 112 and the classifier's inputs stay averages over the same physical
+ * cells.
+ *
+ * @param options - `channels` (16), `steps` (8), `classes` (10), `input` (`[28, 28, 1]`),
+ *   `poolTo` (none: a 2×2 pool).
  * @returns The config (plain JSON).
  * @throws {@link @runge/tensor-ops!ValueError} for a non-positive-integer option.
  * @example
@@ -39,6 +50,14 @@ export function w1Config(options: W1Options = {}): ModelConfig {
   const steps = assertNumber(options.steps ?? 8, 'steps', { min: 1, integer: true });
   const classes = assertNumber(options.classes ?? 10, 'classes', { min: 1, integer: true });
   const input = options.input ?? [28, 28, 1];
+  const pool: LayerConfig =
+    options.poolTo === undefined
+      ? { type: 'pool', mode: 'avg', size: 2 }
+      : {
+          type: 'pool',
+          mode: 'avg',
+          outputSize: assertNumber(options.poolTo, 'poolTo', { min: 1, integer: true }),
+        };
   return {
     name: 'w1',
     input: [...input],
@@ -53,7 +72,7 @@ export function w1Config(options: W1Options = {}): ModelConfig {
         method: 'euler',
         activation: 'relu',
       },
-      { type: 'pool', mode: 'avg', size: 2 },
+      pool,
       { type: 'flatten' },
       { type: 'dense', units: classes },
     ],

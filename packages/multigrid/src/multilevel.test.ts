@@ -132,6 +132,26 @@ describe('multilevelSchedule', () => {
     ).toEqual([2, 4, 8]);
   });
 
+  it('takes the epochs of each level as given, coarsest first', () => {
+    expect(
+      multilevelSchedule({ resolution: 112, levels: 4, epochs: 12, levelEpochs: [8, 2, 1, 1] }),
+    ).toEqual([
+      { resolution: 14, epochs: 8 },
+      { resolution: 28, epochs: 2 },
+      { resolution: 56, epochs: 1 },
+      { resolution: 112, epochs: 1 },
+    ]);
+    expect(() =>
+      multilevelSchedule({ resolution: 28, levels: 3, epochs: 6, levelEpochs: [4, 2] }),
+    ).toThrow(/must give 3 positive whole numbers of epochs/);
+    expect(() =>
+      multilevelSchedule({ resolution: 28, levels: 2, epochs: 6, levelEpochs: [0, 6] }),
+    ).toThrow(/must give 2 positive whole numbers/);
+    expect(() =>
+      multilevelSchedule({ resolution: 28, levels: 2, epochs: 6, levelEpochs: [4, 3] }),
+    ).toThrow(/sum to 7 epochs, but the run has 6/);
+  });
+
   it('explains impossible schedules', () => {
     expect(() => multilevelSchedule({ resolution: 28, levels: 3, epochs: 2 })).toThrow(
       /2 epoch\(s\) cannot be split across 3 levels/,

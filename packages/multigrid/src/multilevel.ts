@@ -256,6 +256,26 @@ export interface MultilevelScheduleOptions {
   readonly epochs: number;
   /** Steps `N` of the ODE blocks at the finest level, to halve the depth with the resolution; default: the depth stays. */
   readonly steps?: number;
+  /**
+   * Epochs of each level, coarsest first, in place of the even split: `L` positive integers
+   * summing to `epochs` (e.g. `[8, 2, 1, 1]`, most of the training where an epoch is cheap).
+   */
+  readonly levelEpochs?: readonly number[];
+}
+
+function checkLevelEpochs(split: readonly number[], levels: number, epochs: number): void {
+  const valid = Array.isArray(split) && split.every((e) => Number.isInteger(e) && e >= 1);
+  if (!valid || split.length !== levels) {
+    throw new ConfigError(
+      `multilevel: levelEpochs must give ${levels} positive whole numbers of epochs, one per level (coarsest first), got ${JSON.stringify(split)}`,
+    );
+  }
+  const sum = split.reduce((a, b) => a + b, 0);
+  if (sum !== epochs) {
+    throw new ConfigError(
+      `multilevel: levelEpochs ${split.join(', ')} sum to ${sum} epochs, but the run has ${epochs}; make them sum to ${epochs} or set the epochs to ${sum}`,
+    );
+  }
 }
 
 /**
@@ -263,17 +283,21 @@ export interface MultilevelScheduleOptions {
  * `H_ℓ = ⌈H_{ℓ+1}/2⌉` from the coarsest `ℓ = 0` to the full `H_{L−1} = H` (28 → 14, 7 for
  * `L = 3`), and the `E` epochs split evenly, the remainder going to the finest levels:
  * `E_ℓ = ⌊E/L⌋ + (ℓ ≥ L − (E mod L) ? 1 : 0)` (so `E = 6, L = 3` gives 2, 2, 2 and `E = 4` gives
- * 1, 1, 2). With `steps`, the depth is refined with the resolution: `N_ℓ = N / 2^{L−1−ℓ}`.
+ * 1, 1, 2), or as `levelEpochs` gives them. With `steps`, the depth is refined with the
+ * resolution: `N_ℓ = N / 2^{L−1−ℓ}`.
  * Without `resolution` (a model of feature vectors) the levels refine the depth only.
  *
- * @param options - `resolution`, `levels`, `epochs`, `steps`.
+ * @param options - `resolution`, `levels`, `epochs`, `steps`, `levelEpochs`.
  * @returns The levels for {@link planMultilevel}, coarsest first.
- * @throws {@link @runge/tensor-ops!ConfigError} when `epochs < levels`, when the resolution cannot
+ * @throws {@link @runge/tensor-ops!ConfigError} when `epochs < levels`, when `levelEpochs` does
+ *   not have `levels` positive integers summing to `epochs`, when the resolution cannot
  *   be halved `L − 1` times (it would reach 1), or when `steps` is not divisible by `2^{L−1}`.
  * @example
  * ```ts
  * multilevelSchedule({ resolution: 28, levels: 3, epochs: 6 });
  * // [{ resolution: 7, epochs: 2 }, { resolution: 14, epochs: 2 }, { resolution: 28, epochs: 2 }]
+ * multilevelSchedule({ resolution: 112, levels: 4, epochs: 12, levelEpochs: [8, 2, 1, 1] });
+ * // 8 epochs at 14×14, 2 at 28×28, 1 at 56×56, 1 at 112×112
  * ```
  */
 export function multilevelSchedule(options: MultilevelScheduleOptions): MultilevelLevel[] {
@@ -307,10 +331,12 @@ export function multilevelSchedule(options: MultilevelScheduleOptions): Multilev
   sizes.reverse();
   const each = Math.floor(epochs / levels);
   const extra = epochs % levels;
+  const split = options.levelEpochs ?? sizes.map((_, l) => each + (l >= levels - extra ? 1 : 0));
+  checkLevelEpochs(split, levels, epochs);
   return sizes.map((h, l) => {
     const level: MultilevelLevel = {
       ...(h !== undefined ? { resolution: h } : {}),
-      epochs: each + (l >= levels - extra ? 1 : 0),
+      epochs: split[l] as number,
     };
     if (options.steps === undefined) return level;
     const n = assertNumber(options.steps, 'steps', { min: 1, integer: true });

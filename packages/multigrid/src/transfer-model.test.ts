@@ -355,6 +355,23 @@ describe('transferModel: refining keeps the continuous operator too', () => {
 });
 
 describe('transferModel: errors', () => {
+  it('copies the classifier of a model that pools to a fixed grid, in both directions', () => {
+    const config = w1Config({ channels: 2, steps: 2, classes: 3, input: [16, 16, 1], poolTo: 4 });
+    const model = buildModel(config);
+    const { params, state } = model.init(3);
+    const dense = (p: ModelParams) => (p as Record<string, Record<string, tf.Tensor>>).dense_4?.W;
+    for (const to of [8, 32]) {
+      const moved = transferModel({ config, params, state }, { to: [to, to], method: 'naive' });
+      const target = buildModel(moved.config);
+      // at 8×8 the pool window is 2, at 32×32 it is 8: the classifier sees 4·4·2 = 32 features
+      expect(target.parameterCount).toBe(model.parameterCount);
+      expect(target.layers.find((l) => l.type === 'pool')?.outputShape).toEqual([4, 4, 2]);
+      expect(values(dense(moved.params) as tf.Tensor)).toEqual(values(dense(params) as tf.Tensor));
+      treeDispose([moved.params, moved.state] as TensorTree);
+    }
+    treeDispose([params, state] as TensorTree);
+  });
+
   it('refuses Galerkin for kernels that are not 3×3, naming the parameter', () => {
     const config: ModelConfig = {
       input: [8, 8, 1],

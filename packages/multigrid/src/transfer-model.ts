@@ -114,6 +114,8 @@ function moveTensor(
           `transferModel: ${from.path} is a dense weight on a feature map but its map size is not described`,
         );
       }
+      // A map on a fixed grid (a pool to a set output size) is the same at every resolution.
+      if (map.height === target.height && map.width === target.width) return tf.clone(leaf);
       return transferMapWeights(leaf as tf.Tensor2D, {
         map,
         to: { height: target.height, width: target.width },
@@ -147,7 +149,8 @@ function moveTensor(
  *   the image; only the mesh ratio 2 matters, not the absolute mesh width.
  * - dense weights on a flattened feature map (`'dense-on-map'`, the classifier) as images
  *   ({@link transferMapWeights}): `4 R w` coarsening, `¼ P W` refining, so the classifier's
- *   output is kept for smooth feature maps (`⟨4Rw, Rf⟩ = ⟨w, f⟩ (1 + O(h²))`).
+ *   output is kept for smooth feature maps (`⟨4Rw, Rf⟩ = ⟨w, f⟩ (1 + O(h²))`); copied when the
+ *   map is the same at both resolutions (a pool to a fixed `outputSize` before the classifier).
  * - biases, dense weights on vectors, batch-norm parameters and statistics, non-kernel controls:
  *   carried over (copied).
  * The result is checked against the target model (`checkVariables`).

@@ -4,6 +4,7 @@ import { resolveGradient } from '@runge/integrators';
 import { ConfigError } from '@runge/tensor-ops';
 import type { z } from 'zod';
 import { type RunConfig, runConfigSchema } from './run-config.js';
+import { runLevelCount } from './run-level-count.js';
 import { checkRunStability } from './run-stability.js';
 import { taskOf } from './tasks/registry.js';
 import { withTaskDefaults } from './tasks/task-defaults.js';
@@ -118,8 +119,23 @@ export function resolveRunConfig(input: unknown, options: ResolveRunConfigOption
       fail((e as Error).message);
     }
   }
-  const levels = config.train.multilevel ?? 1;
-  if (levels > config.train.epochs) {
+  if (config.model.poolTo !== undefined && (config.model.preset !== 'w1' || config.model.config)) {
+    fail(
+      `${name('model.poolTo')} sets the pool of the 'w1' preset; ${config.model.config ? `a ${name('model.config')} sets its own layers` : `the '${config.model.preset}' preset takes feature vectors and has no pool`}`,
+    );
+  }
+  const levels = runLevelCount(config);
+  const split = config.train.multilevelEpochs;
+  if (split && split.length !== levels) {
+    fail(
+      `${name('train.multilevelEpochs')} gives ${split.length} level(s) but ${name('train.multilevel')} is ${levels}; give one number of epochs per level`,
+    );
+  } else if (split && split.reduce((a, b) => a + b, 0) !== config.train.epochs) {
+    const sum = split.reduce((a, b) => a + b, 0);
+    fail(
+      `${name('train.multilevelEpochs')} ${split.join(',')} sums to ${sum} epochs but ${name('train.epochs')} is ${config.train.epochs}; set ${name('train.epochs')} to ${sum}`,
+    );
+  } else if (levels > config.train.epochs) {
     fail(
       `${name('train.multilevel')} ${levels} needs at least ${levels} epochs (one per level), got ${name('train.epochs')} ${config.train.epochs}`,
     );

@@ -3,6 +3,7 @@ import { buildModel } from '@runge/architectures';
 import { ConfigError } from '@runge/tensor-ops';
 import { describe, expect, it } from 'vitest';
 import { resolveRunConfig } from './resolve-run-config.js';
+import { scheduleLevels } from './run-levels.js';
 import { modelConfigFor } from './run-model.js';
 
 function refusal(input: unknown): string {
@@ -14,6 +15,26 @@ function refusal(input: unknown): string {
   }
   throw new Error('expected the configuration to be refused');
 }
+
+describe('per-level epochs and a classifier on a fixed grid', () => {
+  it('the number of levels follows multilevelEpochs, and each level gets its epochs', () => {
+    const config = resolveRunConfig({
+      model: { poolTo: 14 },
+      train: { epochs: 12, multilevelEpochs: [8, 2, 1, 1] },
+    });
+    const model = modelConfigFor(config, { inputShape: [112, 112, 1], outputs: 10 });
+    expect(scheduleLevels(config, { inputShape: [112, 112, 1] }, model)).toEqual([
+      { resolution: 14, epochs: 8 },
+      { resolution: 28, epochs: 2 },
+      { resolution: 56, epochs: 1 },
+      { resolution: 112, epochs: 1 },
+    ]);
+    // an 8×8 pool to 14×14: 16·14·14 features, the same 50 090 parameters as W1 at 28×28
+    expect(buildModel(model).parameterCount).toBe(50090);
+    const at28 = modelConfigFor(config, { inputShape: [28, 28, 1], outputs: 10 });
+    expect(buildModel(at28).parameterCount).toBe(50090);
+  });
+});
 
 describe('resolveRunConfig', () => {
   it('an empty configuration is the W1 ODE-ResNet on the embedded MNIST digits, 12 epochs', () => {
@@ -57,6 +78,15 @@ describe('resolveRunConfig', () => {
     expect(refusal({ model: { columns: 3 } })).toMatch(/model\.columns applies to fractal blocks/);
     expect(refusal({ train: { multilevel: 3, epochs: 2 } })).toMatch(
       /train\.multilevel 3 needs at least 3 epochs/,
+    );
+    expect(refusal({ train: { multilevelEpochs: [6, 2, 1, 1] } })).toMatch(
+      /train\.multilevelEpochs 6,2,1,1 sums to 10 epochs but train\.epochs is 12; set train\.epochs to 10/,
+    );
+    expect(refusal({ train: { multilevel: 3, multilevelEpochs: [6, 6] } })).toMatch(
+      /train\.multilevelEpochs gives 2 level\(s\) but train\.multilevel is 3/,
+    );
+    expect(refusal({ model: { preset: 'toy', poolTo: 7 }, data: { source: 'spirals' } })).toMatch(
+      /the 'toy' preset takes feature vectors and has no pool/,
     );
     expect(refusal({ data: { source: 'idx' } })).toMatch(/'idx' needs data\.path/);
     expect(refusal({ task: 'regression', data: { source: 'spirals' } })).toMatch(

@@ -96,6 +96,13 @@ export const runConfigSchema = z.strictObject({
         .default(16)
         .describe('channels (images) or width (vectors) of the block'),
       columns: z.int().min(1).max(8).optional().describe('columns of a fractal block (default 2)'),
+      poolTo: z
+        .int()
+        .min(1)
+        .optional()
+        .describe(
+          'w1: average-pool the features to a side × side grid at any resolution (default: a 2×2 pool)',
+        ),
       gradient: gradientSchema
         .default('backprop')
         .describe('gradient through the ODE block (a mode, or { mode: checkpoint, every })'),
@@ -133,6 +140,13 @@ export const runConfigSchema = z.strictObject({
         .optional()
         .describe(
           'train coarse to fine on this many levels (image pyramid; depth levels for feature vectors)',
+        ),
+      multilevelEpochs: z
+        .array(z.int().min(1))
+        .min(1)
+        .optional()
+        .describe(
+          'epochs of each multilevel level, coarsest first, comma-separated (default: an even split); they sum to train.epochs',
         ),
       multilevelMethod: z
         .enum(TRANSFER_METHODS as readonly ['naive', 'galerkin', 'rediscretize'])

@@ -4,10 +4,11 @@ import { type MultilevelLevel, multilevelSchedule } from '@runge/multigrid';
 import { ConfigError } from '@runge/tensor-ops';
 import type { RunConfig } from './run-config.js';
 import type { RunData } from './run-data.js';
+import { runLevelCount } from './run-level-count.js';
 
 /**
  * The levels a run trains on: one level at the data's resolution with every epoch, or, with
- * `train.multilevel` L > 1, the standard schedule of `multilevelSchedule` (@runge/multigrid) —
+ * `train.multilevel` L > 1 (or `train.multilevelEpochs` of length L > 1), the standard schedule of `multilevelSchedule` (@runge/multigrid) —
  * an image pyramid (`H/2^(L−1)` … `H`), refining the depth too with `train.multilevelDepth`; for
  * feature vectors, depth levels `N/2^(L−1)` … `N`.
  *
@@ -27,7 +28,7 @@ export function scheduleLevels(
   model: ModelConfig,
 ): MultilevelLevel[] {
   const image = data.inputShape.length === 3;
-  const levels = config.train.multilevel ?? 1;
+  const levels = runLevelCount(config);
   if (levels <= 1) {
     return [
       {
@@ -47,6 +48,7 @@ export function scheduleLevels(
     ...(image ? { resolution: data.inputShape[0] as number } : {}),
     levels,
     epochs: config.train.epochs,
+    ...(config.train.multilevelEpochs ? { levelEpochs: config.train.multilevelEpochs } : {}),
     ...(config.train.multilevelDepth || !image ? { steps: steps as number } : {}),
   });
 }

@@ -75,6 +75,7 @@ export function modelConfigFor(config: RunConfig, shapes: ModelShapes): ModelCon
       steps: m.steps,
       classes: outputs,
       input: inputShape as [number, number, number],
+      ...(m.poolTo === undefined ? {} : { poolTo: m.poolTo }),
     });
   } else {
     if (inputShape.length !== 1) {

@@ -1,4 +1,5 @@
 // The run configuration's stable-training settings (model.stability) and what they add to a preset's ODE block.
+
 import {
   type ActivationName,
   DEFAULT_STABILITY_MARGIN,
@@ -10,6 +11,7 @@ import {
 } from '@runge/architectures';
 import { type MethodName, stabilityExtents } from '@runge/integrators';
 import { z } from 'zod';
+import { runLevelCount } from './run-level-count.js';
 
 /**
  * `model.stability` of a run configuration: stable training of the ODE block (`mode`
@@ -132,7 +134,10 @@ export function checkRunStability(
       readonly stability: RunStability;
       readonly config?: unknown;
     };
-    readonly train: { readonly multilevel?: number | undefined };
+    readonly train: {
+      readonly multilevel?: number | undefined;
+      readonly multilevelEpochs?: readonly number[] | undefined;
+    };
   },
   name: (path: string) => string,
   fail: (message: string) => never,
@@ -147,7 +152,7 @@ export function checkRunStability(
       `${what} applies to the preset's block; in ${name('model.config')} give each ODE layer its own "stability": { "mode": "spectral-bound" }`,
     );
   }
-  if ((config.train.multilevel ?? 1) > 1) {
+  if (runLevelCount(config) > 1) {
     fail(
       `${what} does not combine with ${name('train.multilevel')} yet (the power-iteration state does not move between levels); train on one level`,
     );
