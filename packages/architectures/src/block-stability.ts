@@ -88,6 +88,7 @@ function analyseBlock(
   }
   return {
     block: block.name,
+    layerType: 'ode',
     dynamics: block.dynamics,
     method: block.method,
     N: block.steps,

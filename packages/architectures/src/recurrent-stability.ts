@@ -91,6 +91,7 @@ export function analyseSequenceLayer(
   const dimension = cell.units * cell.stateSize;
   return {
     block: layer.name,
+    layerType: 'sequence',
     dynamics: c.cell,
     method: 'euler',
     N: T,

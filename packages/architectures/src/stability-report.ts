@@ -25,6 +25,8 @@ export interface StepStability {
 export interface BlockStability {
   /** The block's layer name. */
   readonly block: string;
+  /** `'ode'` for an ODE block, `'sequence'` for a recurrent layer read step by step. */
+  readonly layerType: 'ode' | 'sequence';
   /** Its dynamics (see {@link ODE_DYNAMICS}). */
   readonly dynamics: string;
   /** Its integrator. */

@@ -2,9 +2,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BlockStability } from '@runge/architectures';
 import { describe, expect, it } from 'vitest';
 import { runTraining } from './run-training.js';
-import { stabilityRun } from './stability-run.js';
+import { stabilityNotes, stabilityRun } from './stability-run.js';
 
 const backend = (process.env.RUNGE_TEST_BACKEND ?? 'cpu') as 'cpu' | 'wasm';
 
@@ -41,5 +42,30 @@ describe('stabilityRun on a sequence-mnist run', () => {
     } finally {
       await rm(out, { recursive: true, force: true });
     }
+  });
+});
+
+describe('stabilityNotes', () => {
+  const block = (layerType: 'ode' | 'sequence'): BlockStability => ({
+    block: layerType === 'ode' ? 'ode_1' : 'sequence_1',
+    layerType,
+    dynamics: 'antisymmetric',
+    method: 'euler',
+    N: 8,
+    T: 1,
+    h: 0.125,
+    dimension: 4,
+    spectrum: 'exact',
+    eigenvalues: 4,
+    steps: [],
+    summary: { outside: 0, outsideDecaying: 0, count: 4 } as BlockStability['summary'],
+  });
+
+  it('reads a recurrent layer as steps of Euler, and an antisymmetric ODE block as the ODE block it is', () => {
+    expect(stabilityNotes([block('sequence')]).some((n) => n.includes('sequence layer'))).toBe(
+      true,
+    );
+    // an ODE block with antisymmetric dynamics shares its name with the antisymmetric cell
+    expect(stabilityNotes([block('ode')]).some((n) => n.includes('sequence layer'))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 // The stability diagnostic of a trained run: Jacobian spectra hλ of its ODE blocks against their integrators' stability regions, as data, JSON and a plot.
-import { analyseStability, type BlockStability, CELL_NAMES } from '@runge/architectures';
+import { analyseStability, type BlockStability } from '@runge/architectures';
 import { STABILITY_TOLERANCE } from '@runge/integrators';
 import * as tf from '@tensorflow/tfjs-core';
 import { nodeFs } from './node-fs.js';
@@ -69,7 +69,7 @@ export function stabilityNotes(blocks: readonly BlockStability[]): string[] {
     }
   }
   for (const b of blocks) {
-    if ((CELL_NAMES as readonly string[]).includes(b.dynamics)) {
+    if (b.layerType === 'sequence') {
       notes.push(
         `${b.block}: a sequence layer of ${b.N} steps; each step s_{j+1} = Φ(s_j, x_j) is read as forward Euler s + h f(s) with h = ${b.h} (ε of the antisymmetric cells, else 1), so 1 + hλ are the eigenvalues of the hidden-to-hidden Jacobian ∂Φ/∂s and |R(hλ)| > 1 means a perturbation (and a gradient through time) grows at that step`,
       );
