@@ -9,8 +9,12 @@
 #pragma clang attribute push(__attribute__((target("avx512f,avx2,fma"))), apply_to = function)
 #else
 #pragma GCC push_options
+#if __GNUC__ >= 8
 // Without prefer-vector-width GCC's generic tuning may vectorise with 256-bit registers only.
 #pragma GCC target("avx512f,avx2,fma,prefer-vector-width=512")
+#else
+#pragma GCC target("avx512f,avx2,fma")
+#endif
 #endif
 #define RUNGE_TARGET_PUSHED 1
 #endif
