@@ -10,7 +10,9 @@
         "src/cc/conv.cc",
         "src/cc/conv-direct-avx2.cc",
         "src/cc/conv-direct-avx512.cc",
-        "src/cc/elementwise.cc"
+        "src/cc/elementwise.cc",
+        "src/cc/elementwise-avx2.cc",
+        "src/cc/elementwise-avx512.cc"
       ],
       "cflags_cc!": ["-fno-exceptions", "-O2"],
       "cflags_cc": ["-O3", "-std=c++17", "-fno-math-errno"],

@@ -44,10 +44,20 @@ export interface NativeAddon {
   ): void;
   /** Batched `out = op(a) op(b)`; sizes `[batchA, batchB, M, N, K, transposeA, transposeB]`. */
   matMul(a: Float32Array, b: Float32Array, out: Float32Array, sizes: Int32Array): void;
-  /** `out[i] = a[i % a.length] op b[i % b.length]`; op 0 add, 1 sub, 2 mul, 3 div. */
-  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /**
+   * `out[i] = a[i] op b[⌊i / inner⌋ mod b.length]` when `a` fills `out` (or the roles swapped
+   * when `b` does): the smaller operand repeats (`inner` 1, the default: a bias, a scalar) and
+   * each of its values spans `inner` consecutive outputs (a column); op 0 add, 1 sub, 2 mul,
+   * 3 div.
+   */
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, inner?: number): void;
   /** op 0 relu, 1 step (`x > 0 ? 1 : alpha`). */
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
+  /**
+   * Relu's gradient in one pass: `out[i] = dy[i] · (x[i] > 0 ? 1 : 0)`, a NaN in `x` giving NaN
+   * (the same values as `dy · step(x)`); all three of one length.
+   */
+  reluGrad(dy: Float32Array, x: Float32Array, out: Float32Array): void;
   /** Sum of an `outer × inner` array over its leading (`leading`) or trailing axis. */
   sum(x: Float32Array, out: Float32Array, outer: number, inner: number, leading: boolean): void;
   /** Average pool; sizes `[n,h,w,c,fh,fw,sh,sw,padTop,padLeft,oh,ow]`. */
@@ -72,7 +82,9 @@ export interface NativeAddon {
   fmaLoop512(iterations: number): number;
   /**
    * The microkernel in use, the pool's size, whether the CPU has AVX2 and FMA, whether the
-   * convolutions use their AVX-512 tiles and whether the CPU has AVX-512F.
+   * convolutions use their AVX-512 tiles, whether the CPU has AVX-512F, and the instruction set
+   * of the element-wise, reduction and pooling loops (AVX-512 with the 512-bit tiles, AVX2/FMA
+   * with the AVX2 microkernel, else the baseline build).
    */
   info(): {
     simd: 'avx2' | 'scalar';
@@ -80,6 +92,7 @@ export interface NativeAddon {
     cpuHasAvx2Fma: boolean;
     avx512: boolean;
     cpuHasAvx512: boolean;
+    elementwise: 'avx512' | 'avx2' | 'baseline';
   };
 }
 

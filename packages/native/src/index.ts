@@ -7,6 +7,7 @@ export {
   type NativeAddon,
   type NativeAddonStatus,
 } from './addon.js';
+export { RELU_GRAD_KERNEL } from './kernels/relu-grad.js';
 export { NativeBackend } from './native-backend.js';
 export {
   NATIVE_BACKEND_NAME,
@@ -15,3 +16,4 @@ export {
   type NativeBackendOptions,
   registerNativeBackend,
 } from './register-native-backend.js';
+export { installReluGradient, reluGradient } from './relu-gradient.js';

@@ -12,9 +12,11 @@ import {
   conv2dBackpropInputKernel,
 } from './kernels/conv2d-backprop.js';
 import { cpuKernel, type NativeKernel, type NativeKernelArgs } from './kernels/kernel-args.js';
+import { RELU_GRAD_KERNEL, reluGradKernel } from './kernels/relu-grad.js';
 import { sumKernel } from './kernels/sum.js';
 import { reluKernel, stepKernel } from './kernels/unary.js';
 import { NativeBackend } from './native-backend.js';
+import { installReluGradient } from './relu-gradient.js';
 
 /** The name the backend is registered under (`tf.setBackend('native')`). */
 export const NATIVE_BACKEND_NAME = 'native';
@@ -88,6 +90,11 @@ export interface NativeBackendInfo {
   readonly avx512: boolean;
   /** Whether the CPU has AVX-512F. */
   readonly cpuHasAvx512: boolean;
+  /**
+   * The instruction set of the element-wise, reduction and pooling loops: `'avx512'` with the
+   * convolutions' 512-bit tiles, `'avx2'` with the AVX2 microkernel, else `'baseline'`.
+   */
+  readonly elementwise: 'avx512' | 'avx2' | 'baseline';
 }
 
 let registeredAddon: NativeAddon | null = null;
@@ -99,6 +106,24 @@ let registeredAddon: NativeAddon | null = null;
 const SHARING_KERNELS = new Set<string>([tf.Reshape, tf.Identity, tf.Cast]);
 
 type CpuKernelArgs = Parameters<tf.KernelFunc>[0];
+
+/** The one-pass relu gradient, or its two-pass form for inputs the addon does not take. */
+function reluGradOnNative(args: NativeKernelArgs): tf.TensorInfo {
+  const native = reluGradKernel(args);
+  if (native !== null) return native;
+  // Not float32 arrays of one length: TF.js's own step and multiply on this backend.
+  const { backend } = args;
+  const run = (name: string, inputs: tf.NamedTensorInfoMap, attrs?: tf.NamedAttrMap) =>
+    (tf.getKernel(name, NATIVE_BACKEND_NAME) as tf.KernelConfig).kernelFunc({
+      inputs,
+      backend,
+      ...(attrs === undefined ? {} : { attrs }),
+    }) as tf.TensorInfo;
+  const mask = run(tf.Step, { x: args.inputs.x as tf.TensorInfo }, { alpha: 0 });
+  const out = run(tf.Multiply, { a: args.inputs.dy as tf.TensorInfo, b: mask });
+  backend.disposeIntermediateTensorInfo(mask);
+  return out;
+}
 
 /** The cpu kernel on native: its inputs' arrays are marked as seen (a cpu kernel may keep views). */
 function cpuOnNative(kernelName: string, cpu: tf.KernelFunc): tf.KernelFunc {
@@ -118,8 +143,10 @@ function nativeOrCpu(kernelName: string, kernel: NativeKernel): tf.KernelFunc {
 
 /**
  * Registers the TF.js backend `'native'` (without selecting it): the cpu backend's storage and
- * kernels, with {@link NATIVE_KERNELS} run by the compiled addon on `threads` threads. Idempotent;
- * a later call only changes the threads and microkernel.
+ * kernels, with {@link NATIVE_KERNELS} run by the compiled addon on `threads` threads, and relu's
+ * gradient as one kernel (`RungeReluGrad`, see {@link installReluGradient}, which this calls).
+ * Idempotent; a later call only changes the threads and microkernel (and restores the fused relu
+ * gradient if a later registration of TF.js's gradients replaced it).
  *
  * @param options - Threads, microkernel, addon.
  * @returns The microkernel and threads in use.
@@ -158,8 +185,16 @@ export function registerNativeBackend(options: NativeBackendOptions = {}): Nativ
             : nativeOrCpu(config.kernelName, kernel),
       });
     }
+    if (typeof addon.reluGrad === 'function') {
+      tf.registerKernel({
+        kernelName: RELU_GRAD_KERNEL,
+        backendName: NATIVE_BACKEND_NAME,
+        kernelFunc: reluGradOnNative as unknown as tf.KernelFunc,
+      });
+    }
     registeredAddon = addon;
   }
+  installReluGradient();
   addon.setThreads(threads);
   addon.setSimd(options.simd ?? true);
   addon.setAvx512(options.avx512 ?? true);

@@ -1,16 +1,17 @@
 // Test helpers: run the same computation on the native and cpu backends and compare.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
-import { loadNativeAddon, registerNativeBackend } from '../src/index.js';
+import { loadNativeAddon, type NativeBackendInfo, registerNativeBackend } from '../src/index.js';
 
 /**
- * Registers the native backend (the tests need the built addon and say so loudly); `avx512`
- * false keeps the convolutions on their AVX2 tiles.
+ * Registers the native backend (the tests need the built addon and say so loudly) and returns
+ * what it set up; `simd` false selects the scalar microkernel and the baseline loops, `avx512`
+ * false keeps the convolutions and loops on AVX2.
  */
-export function requireNative(threads = 1, simd = true, avx512 = true): void {
+export function requireNative(threads = 1, simd = true, avx512 = true): NativeBackendInfo {
   const status = loadNativeAddon();
   if (!status.ok) throw new Error(`@runge/native's tests need the built addon: ${status.reason}`);
-  registerNativeBackend({ threads, simd, avx512 });
+  return registerNativeBackend({ threads, simd, avx512 });
 }
 
 /** Deterministic values in [-1, 1) (a linear congruential sequence), never exactly zero. */

@@ -200,21 +200,29 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-// binary(op, a, b, out): b or a repeats (its length divides out's)
+// binary(op, a, b, out[, inner]): one operand fills the output; the other repeats, each of its
+// values spanning `inner` (default 1) consecutive outputs
 napi_value Binary(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  double op;
+  napi_value argv[5];
+  size_t argc = 5;
+  double op, inner = 1;
   Floats a, b, c;
-  if (!get_args(env, info, 4, argv) || !number(env, argv[0], &op) ||
-      !floats(env, argv[1], "a", &a) || !floats(env, argv[2], "b", &b) ||
-      !floats(env, argv[3], "out", &c))
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 4)
+    return fail(env, "binary: expected 4 or 5 arguments") ? nullptr : nullptr;
+  if (!number(env, argv[0], &op) || !floats(env, argv[1], "a", &a) ||
+      !floats(env, argv[2], "b", &b) || !floats(env, argv[3], "out", &c) ||
+      (argc > 4 && !number(env, argv[4], &inner)))
     return nullptr;
   const size_t n = c.length;
-  const bool ok = (a.length == n && b.length > 0 && n % b.length == 0) ||
-                  (b.length == n && a.length > 0 && n % a.length == 0);
-  if (!ok) return fail(env, "binary: one operand must fill the output, the other divide it") ? nullptr : nullptr;
+  const size_t span = inner >= 1 ? static_cast<size_t>(inner) : 0;
+  const bool ok = span >= 1 && ((a.length == n && b.length > 0 && n % (b.length * span) == 0) ||
+                                (b.length == n && a.length > 0 && n % (a.length * span) == 0));
+  if (!ok)
+    return fail(env, "binary: one operand must fill the output, the other (times inner) divide it")
+               ? nullptr
+               : nullptr;
   runge::binary(static_cast<int>(op), a.data, static_cast<long>(a.length), b.data,
-                static_cast<long>(b.length), c.data, static_cast<long>(n));
+                static_cast<long>(b.length), static_cast<long>(span), c.data, static_cast<long>(n));
   return undefined(env);
 }
 
@@ -229,6 +237,18 @@ napi_value Unary(napi_env env, napi_callback_info info) {
     return nullptr;
   runge::unary(static_cast<int>(op), x.data, y.data, static_cast<long>(x.length),
                static_cast<float>(alpha));
+  return undefined(env);
+}
+
+// reluGrad(dy, x, out): out = dy · step(x), relu's gradient in one pass
+napi_value ReluGrad(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  Floats dy, x, y;
+  if (!get_args(env, info, 3, argv) || !floats(env, argv[0], "dy", &dy) ||
+      !floats(env, argv[1], "x", &x) || !floats(env, argv[2], "out", &y) ||
+      !check_size(env, x, dy.length, "x") || !check_size(env, y, dy.length, "out"))
+    return nullptr;
+  runge::relu_grad(dy.data, x.data, y.data, static_cast<long>(dy.length));
   return undefined(env);
 }
 
@@ -340,9 +360,9 @@ napi_value FmaLoop(napi_env env, napi_callback_info info) {
   return out;
 }
 
-// info(): { simd, threads, cpuHasAvx2Fma, avx512, cpuHasAvx512 }
+// info(): { simd, threads, cpuHasAvx2Fma, avx512, cpuHasAvx512, elementwise }
 napi_value Info(napi_env env, napi_callback_info) {
-  napi_value obj, simd, threads, avx2, avx512, hasAvx512;
+  napi_value obj, simd, threads, avx2, avx512, hasAvx512, elementwise;
   napi_create_object(env, &obj);
   napi_create_string_utf8(env, runge::microkernel_name(), NAPI_AUTO_LENGTH, &simd);
   napi_create_int32(env, runge::threads(), &threads);
@@ -354,6 +374,8 @@ napi_value Info(napi_env env, napi_callback_info) {
   napi_get_boolean(env, runge::cpu_has_avx512(), &hasAvx512);
   napi_set_named_property(env, obj, "avx512", avx512);
   napi_set_named_property(env, obj, "cpuHasAvx512", hasAvx512);
+  napi_create_string_utf8(env, runge::elementwise_isa(), NAPI_AUTO_LENGTH, &elementwise);
+  napi_set_named_property(env, obj, "elementwise", elementwise);
   return obj;
 }
 
@@ -376,6 +398,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"reluGrad", nullptr, ReluGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"avgPool", nullptr, AvgPool, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"avgPoolGrad", nullptr, AvgPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},

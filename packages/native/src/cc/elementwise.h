@@ -3,13 +3,24 @@
 
 namespace runge {
 
-/** Binary operations: out[i] = a[i % na] op b[i % nb] where na, nb divide n. */
+/**
+ * Binary operations: out[i] = a[i] op b[(i / inner) % nb] where na = n and nb · inner divides n,
+ * or out[i] = a[(i / inner) % na] op b[i] where nb = n: the smaller operand repeats (inner = 1:
+ * a bias, a scalar) or each of its values spans `inner` consecutive outputs (a column).
+ */
 enum BinaryOp { ADD = 0, SUB = 1, MUL = 2, DIV = 3 };
-void binary(int op, const float* a, long na, const float* b, long nb, float* out, long n);
+void binary(int op, const float* a, long na, const float* b, long nb, long inner, float* out,
+            long n);
 
-/** Unary operations: relu, step (x > 0 ? 1 : alpha, NaN kept), and the relu gradient dy·[x>0]. */
+/** Unary operations: relu and step (x > 0 ? 1 : alpha, NaN kept). */
 enum UnaryOp { RELU = 0, STEP = 1 };
 void unary(int op, const float* x, float* out, long n, float alpha);
+
+/** out[i] = dy[i] · (x[i] > 0 ? 1 : 0), NaN in x kept: relu's gradient dy · step(x), one pass. */
+void relu_grad(const float* dy, const float* x, float* out, long n);
+
+/** The instruction set the loops run with now: "avx512", "avx2" or "baseline". */
+const char* elementwise_isa();
 
 /** out[j] = sum_i x[i*inner + j] (a reduction over leading axes). */
 void sum_leading(const float* x, long outer, long inner, float* out);

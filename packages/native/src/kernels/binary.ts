@@ -1,5 +1,5 @@
-// Add, Sub, Multiply and RealDiv on the native backend, for equal shapes and for one operand repeated
-// over the leading axes of the other (a bias, a scalar).
+// Add, Sub, Multiply and RealDiv on the native backend, for equal shapes and for one operand that
+// broadcasts to the other by repeating (a bias, a scalar) and stretching (a column, [n, 1]).
 import * as tf from '@tensorflow/tfjs-core';
 import { input, type NativeKernel, sizeOf } from './kernel-args.js';
 
@@ -9,23 +9,33 @@ const OPS = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3 } as const;
 /** The binary kernels computed natively. */
 export type NativeBinaryKernel = keyof typeof OPS;
 
-function withoutLeadingOnes(shape: readonly number[]): readonly number[] {
-  let i = 0;
-  while (i < shape.length && shape[i] === 1) i++;
-  return shape.slice(i);
-}
-
-/** Whether `small` broadcasts to `out` by repetition (its shape, less leading 1s, ends `out`'s). */
-function repeats(small: readonly number[], out: readonly number[]): boolean {
-  const s = withoutLeadingOnes(small);
-  if (s.length > out.length) return false;
-  const offset = out.length - s.length;
-  return s.every((d, i) => d === out[offset + i]);
+/**
+ * How `small` broadcasts to `out` in the addon's one pattern, `out[i] ↔ small[(i / inner) mod
+ * |small|]`: its axes of size > 1 must match `out` and be consecutive (axes where `out` is 1 may
+ * sit between them), every other axis broadcast. Returns `inner`, the product of `out`'s axes
+ * after the last matching one (1 for a bias or a scalar), or null for any other broadcast.
+ */
+export function broadcastSpan(small: readonly number[], out: readonly number[]): number | null {
+  if (small.length > out.length) return null;
+  const offset = out.length - small.length;
+  let first = -1;
+  let last = -1;
+  for (let k = 0; k < out.length; k++) {
+    const o = out[k] as number;
+    const s = k < offset ? 1 : (small[k - offset] as number);
+    if (o === 1 || s === 1) continue;
+    if (s !== o) return null;
+    if (first === -1) first = k;
+    else if (last !== k - 1 && out.slice(last + 1, k).some((d) => d !== 1)) return null;
+    last = k;
+  }
+  if (last === -1) return 1;
+  return sizeOf(out.slice(last + 1));
 }
 
 /**
- * The native kernel for `op`: `out[i] = a[i mod |a|] op b[i mod |b|]` where one operand has the
- * output's size and the other repeats (scalar, bias over the last axes, or the same shape).
+ * The native kernel for `op`: `out[i] = a[i] op b[(i / inner) mod |b|]` where `a` has the
+ * output's size and `b` broadcasts as {@link broadcastSpan} allows (or the roles swapped).
  */
 export function binaryKernel(op: NativeBinaryKernel): NativeKernel {
   const code = OPS[op];
@@ -39,12 +49,12 @@ export function binaryKernel(op: NativeBinaryKernel): NativeKernel {
     const outShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const n = sizeOf(outShape);
     if (n === 0 || av.length === 0 || bv.length === 0) return null;
-    const ok =
-      (av.length === n && repeats(b.shape, outShape)) ||
-      (bv.length === n && repeats(a.shape, outShape));
-    if (!ok) return null;
+    let inner: number | null = null;
+    if (av.length === n) inner = broadcastSpan(b.shape, outShape);
+    if (inner === null && bv.length === n) inner = broadcastSpan(a.shape, outShape);
+    if (inner === null) return null;
     const out = backend.alloc(n);
-    backend.addon.binary(code, av, bv, out);
+    backend.addon.binary(code, av, bv, out, inner);
     return backend.output(outShape, out);
   };
 }
