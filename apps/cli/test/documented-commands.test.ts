@@ -65,7 +65,10 @@ function shortVariant(args: string[], out: string, run: string): string[] {
   if (command === 'train') {
     const value = (flag: string): string | undefined =>
       short.includes(flag) ? short[short.indexOf(flag) + 1] : undefined;
-    short = withOption(short, '--epochs', value('--multilevel') ?? '1');
+    // one epoch per level: --multilevel L, or one per entry of --multilevel-epochs
+    const perLevel = value('--multilevel-epochs')?.split(',').map(() => '1');
+    if (perLevel) short = withOption(short, '--multilevel-epochs', perLevel.join(','));
+    short = withOption(short, '--epochs', value('--multilevel') ?? String(perLevel?.length ?? 1));
     const synthetic = ['spirals', 'peaks', 'ellipses'].includes(value('--data') ?? '');
     if (synthetic) short = withOption(short, '--points', '200');
     else short = withOption(withOption(short, '--limit', '128'), '--test-limit', '64');

@@ -13,7 +13,7 @@ import { evaluationRecord } from './tasks/run-task.js';
 
 /** Options of {@link coarsenRun}. */
 export interface CoarsenRunOptions {
-  /** Target image height: half or double the run's (and a resolution its data has). */
+  /** Target image height: half or double the run's, at a resolution its data has (`H/2^k`) or can be rendered at by bilinear interpolation (`2H`, `4H`, `8H`). */
   readonly to: number;
   /** Kernel transfer method, or `'all'` for one new run per method; default `'galerkin'`. */
   readonly method?: TransferMethod | 'all';
@@ -102,7 +102,9 @@ export async function coarsenRun(dir: string, options: CoarsenRunOptions): Promi
       full.dispose();
     }
     const [h, w] = run.model.inputShape as [number, number, number];
-    const size = targetSize(h, w, options.to, resolutionsOf(native));
+    // Coarser by full weighting, or finer (2×, 4×, 8× the data's) by bilinear interpolation.
+    const reachable = [...resolutionsOf(native), 2 * native, 4 * native, 8 * native];
+    const size = targetSize(h, w, options.to, reachable);
     const target = await loadRunData(
       { ...config, data: { ...config.data, resolution: size[0] } },
       taskOf(config).targets,
