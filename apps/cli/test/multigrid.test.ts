@@ -80,7 +80,7 @@ describe('runge coarsen', () => {
     }
   });
 
-  it('rejects a target that is not half or double the resolution, and a missing run (exit 2)', async () => {
+  it('moves to a finer rendering of the data, and rejects a target that is not half or double the resolution or a missing run (exit 2)', async () => {
     const out = await tempDir();
     const trained = await runCli([
       'train',
@@ -97,7 +97,27 @@ describe('runge coarsen', () => {
     expect(bad.stderr).toContain(
       'target height 13: a model for 28×28 images moves to half or double that size',
     );
-    expect(bad.stderr).toContain('use 14');
+    expect(bad.stderr).toContain('use 14 or 56');
+    // finer: the test digits rendered at 56×56 by bilinear interpolation
+    const finer = await runCli([
+      'coarsen',
+      '--run',
+      dir,
+      '--to',
+      '56',
+      '--method',
+      'naive',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(finer.code).toBe(0);
+    const event = jsonLines(finer.stdout).find((e) => e.event === 'transferred') as {
+      to: number[];
+      test: { examples: number };
+    };
+    expect(event.to).toEqual([56, 56]);
+    expect(event.test.examples).toBe(200);
     const missing = await runCli(['coarsen', '--run', join(out, 'nope'), '--to', '14']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('does not exist');
