@@ -66,7 +66,9 @@ function shortVariant(args: string[], out: string, run: string): string[] {
     const value = (flag: string): string | undefined =>
       short.includes(flag) ? short[short.indexOf(flag) + 1] : undefined;
     // one epoch per level: --multilevel L, or one per entry of --multilevel-epochs
-    const perLevel = value('--multilevel-epochs')?.split(',').map(() => '1');
+    const perLevel = value('--multilevel-epochs')
+      ?.split(',')
+      .map(() => '1');
     if (perLevel) short = withOption(short, '--multilevel-epochs', perLevel.join(','));
     short = withOption(short, '--epochs', value('--multilevel') ?? String(perLevel?.length ?? 1));
     const synthetic = ['spirals', 'peaks', 'ellipses'].includes(value('--data') ?? '');
