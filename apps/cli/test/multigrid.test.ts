@@ -124,6 +124,49 @@ describe('runge coarsen', () => {
   });
 });
 
+describe('runge coarsen on a model pooled to a fixed grid', () => {
+  it('moves a --pool-to 7 model 28 → 14 → 7, each result a run that opens again', async () => {
+    const out = await tempDir();
+    const trained = await runCli([
+      'train',
+      '--config',
+      await tinyConfig(out, { epochs: 1 }),
+      '--pool-to',
+      '7',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(trained.code).toBe(0);
+    let dir = summaryOf(trained.stdout).dir as string;
+    for (const to of [14, 7]) {
+      const moved = await runCli([
+        'coarsen',
+        '--run',
+        dir,
+        '--to',
+        String(to),
+        '--method',
+        'naive',
+        '--out',
+        out,
+        '--json',
+      ]);
+      expect(moved.stderr).toBe('');
+      expect(moved.code).toBe(0);
+      const event = jsonLines(moved.stdout).find((e) => e.event === 'transferred') as {
+        dir: string;
+        to: number[];
+      };
+      expect(event.to).toEqual([to, to]);
+      dir = event.dir;
+    }
+    // the 7×7 model (a 1×1 pool) evaluates as written
+    const evaluated = await runCli(['eval', '--run', dir, '--json']);
+    expect(evaluated.code).toBe(0);
+  });
+});
+
 describe('runge train --multilevel / --resolution', () => {
   it('trains 14×14 → 28×28 and ends with a full-resolution model that runge eval reproduces', async () => {
     const out = await tempDir();

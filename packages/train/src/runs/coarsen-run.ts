@@ -36,6 +36,12 @@ export interface CoarsenedRun {
 }
 
 /** The target `[H', W']` for a height `to`, or a usage error naming the sizes possible. */
+/** A run's model settings without those that only shape the preset (`poolTo`). */
+function withoutPreset(model: RunConfig['model']): RunConfig['model'] {
+  const { poolTo: _poolTo, ...rest } = model;
+  return rest;
+}
+
 function targetSize(
   h: number,
   w: number,
@@ -126,7 +132,11 @@ export async function coarsenRun(dir: string, options: CoarsenRunOptions): Promi
             ...config,
             name,
             data: { ...config.data, resolution: size[0] },
-            model: { ...config.model, config: moved.config as unknown as Record<string, unknown> },
+            // The moved config replaces the preset, so the preset's own settings (its pool) go.
+            model: {
+              ...withoutPreset(config.model),
+              config: moved.config as unknown as Record<string, unknown>,
+            },
           };
           const paths = await newRunDir(options.out ?? path.dirname(run.paths.dir), name);
           await writeJson(paths.config, next);
