@@ -125,12 +125,12 @@ describe('runge coarsen', () => {
 });
 
 describe('runge coarsen on a model pooled to a fixed grid', () => {
-  it('moves a --pool-to 7 model 28 → 14 → 7, each result a run that opens again', async () => {
+  it('moves a multilevel --pool-to 7 model 28 → 14 → 7, each result a one-level run that opens again', async () => {
     const out = await tempDir();
     const trained = await runCli([
       'train',
       '--config',
-      await tinyConfig(out, { epochs: 1 }),
+      await tinyConfig(out, { epochs: 2, multilevelEpochs: [1, 1] }),
       '--pool-to',
       '7',
       '--out',
@@ -156,8 +156,11 @@ describe('runge coarsen on a model pooled to a fixed grid', () => {
       expect(moved.code).toBe(0);
       const event = jsonLines(moved.stdout).find((e) => e.event === 'transferred') as {
         dir: string;
+        from: number[];
         to: number[];
       };
+      // each move starts from the model at the resolution it was moved to, not a level of a schedule
+      expect(event.from).toEqual([2 * to, 2 * to]);
       expect(event.to).toEqual([to, to]);
       dir = event.dir;
     }

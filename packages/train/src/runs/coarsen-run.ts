@@ -42,6 +42,12 @@ function withoutPreset(model: RunConfig['model']): RunConfig['model'] {
   return rest;
 }
 
+/** A run's training settings without its multilevel schedule. */
+function withoutLevels(train: RunConfig['train']): RunConfig['train'] {
+  const { multilevel: _levels, multilevelEpochs: _epochs, ...rest } = train;
+  return rest;
+}
+
 function targetSize(
   h: number,
   w: number,
@@ -137,6 +143,8 @@ export async function coarsenRun(dir: string, options: CoarsenRunOptions): Promi
               ...withoutPreset(config.model),
               config: moved.config as unknown as Record<string, unknown>,
             },
+            // One model at one resolution: the new run has no levels of its own.
+            train: withoutLevels(config.train),
           };
           const paths = await newRunDir(options.out ?? path.dirname(run.paths.dir), name);
           await writeJson(paths.config, next);
