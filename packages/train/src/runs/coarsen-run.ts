@@ -35,7 +35,6 @@ export interface CoarsenedRun {
   readonly evaluation: TaskEvaluation;
 }
 
-/** The target `[H', W']` for a height `to`, or a usage error naming the sizes possible. */
 /** A run's model settings without those that only shape the preset (`poolTo`). */
 function withoutPreset(model: RunConfig['model']): RunConfig['model'] {
   const { poolTo: _poolTo, ...rest } = model;
@@ -48,6 +47,7 @@ function withoutLevels(train: RunConfig['train']): RunConfig['train'] {
   return rest;
 }
 
+/** The target `[H', W']` for a height `to`, or a usage error naming the sizes possible. */
 function targetSize(
   h: number,
   w: number,
