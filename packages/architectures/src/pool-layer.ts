@@ -92,18 +92,19 @@ export const poolLayerType: LayerType = {
       config.outputSize === undefined
         ? undefined
         : readNumber(config, 'outputSize', where, { min: 1, integer: true }, 1);
-    const size =
-      outputSize === undefined
-        ? readNumber(config, 'size', where, { min: 1, integer: true }, 2)
-        : adaptiveWindow(config, [h, w], outputSize, where);
-    const stride =
-      outputSize === undefined
-        ? readNumber(config, 'stride', where, { min: 1, integer: true }, size)
-        : size;
-    const padding =
-      outputSize === undefined
-        ? readOneOf(config, 'padding', where, ['valid', 'same'] as const, 'valid')
-        : 'valid';
+    // A fixed output grid sets the window; otherwise the config gives it.
+    let size: number;
+    let stride: number;
+    let padding: 'valid' | 'same';
+    if (outputSize === undefined) {
+      size = readNumber(config, 'size', where, { min: 1, integer: true }, 2);
+      stride = readNumber(config, 'stride', where, { min: 1, integer: true }, size);
+      padding = readOneOf(config, 'padding', where, ['valid', 'same'] as const, 'valid');
+    } else {
+      size = adaptiveWindow(config, [h, w], outputSize, where);
+      stride = size;
+      padding = 'valid';
+    }
     const out = (n: number): number =>
       padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - size) / stride) + 1;
     const [oh, ow] = [out(h), out(w)];

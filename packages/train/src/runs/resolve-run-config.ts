@@ -126,14 +126,14 @@ export function resolveRunConfig(input: unknown, options: ResolveRunConfigOption
   }
   const levels = runLevelCount(config);
   const split = config.train.multilevelEpochs;
+  const splitSum = split?.reduce((a, b) => a + b, 0);
   if (split && split.length !== levels) {
     fail(
       `${name('train.multilevelEpochs')} gives ${split.length} level(s) but ${name('train.multilevel')} is ${levels}; give one number of epochs per level`,
     );
-  } else if (split && split.reduce((a, b) => a + b, 0) !== config.train.epochs) {
-    const sum = split.reduce((a, b) => a + b, 0);
+  } else if (split && splitSum !== config.train.epochs) {
     fail(
-      `${name('train.multilevelEpochs')} ${split.join(',')} sums to ${sum} epochs but ${name('train.epochs')} is ${config.train.epochs}; set ${name('train.epochs')} to ${sum}`,
+      `${name('train.multilevelEpochs')} ${split.join(',')} sums to ${splitSum} epochs but ${name('train.epochs')} is ${config.train.epochs}; set ${name('train.epochs')} to ${splitSum}`,
     );
   } else if (levels > config.train.epochs) {
     fail(
