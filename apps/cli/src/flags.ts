@@ -49,6 +49,7 @@ export const TRAIN_FLAGS: FlagTable<RunConfigInput> = {
       mode: '--stability <mode>',
       margin: '--stability-margin <fraction>',
       iterations: '--stability-iterations <n>',
+      shift: '--stability-shift <rule>',
       monitor: '--stability-monitor <n>',
     },
     config: null,

@@ -81,12 +81,15 @@ export {
 } from './ode-dynamics.js';
 export {
   DEFAULT_STABILITY_MARGIN,
+  DEFAULT_STABILITY_SHIFT,
   type OdeStabilityConfig,
   type OdeStabilitySettings,
   readStability,
   type SpectralBound,
   STABILITY_MODES,
+  STABILITY_SHIFTS,
   type StabilityMode,
+  type StabilityShift,
   spectralBound,
   stabilityStateInfos,
   stableControls,

@@ -202,7 +202,7 @@ function readSettings(config: RawConfig, width: number, where: string): OdeSetti
     );
   }
   const init = readOneOf(config, 'init', where, INITIALIZERS, defaultInitializer(activation));
-  const stability = readStability(config.stability, T / steps, `${where}.stability`);
+  const stability = readStability(config.stability, T / steps, `${where}.stability`, dynamics);
   if (stability) {
     try {
       spectralBound({ dynamics, method, activation, damping, ...stability });

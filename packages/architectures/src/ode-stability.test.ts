@@ -137,6 +137,16 @@ interface Case {
   readonly width: number;
   /** Factor on the drawn K that takes the free block out of its region. */
   readonly blowUp?: number;
+  /** The ResNet shift rule (default 'norm'). */
+  readonly shift?: 'norm' | 'full';
+}
+
+/**
+ * The norm cap a bounded slice sits on once the bound is active: ρ, but 0.95ρ for a ResNet block
+ * whose shift follows the norm (so that c = ‖K̂‖/0.95 ≤ ρ).
+ */
+function activeCap(bound: { limit: number; shift: number }, shift: unknown): number {
+  return bound.shift > 0 && shift !== 'full' ? 0.95 * bound.limit : bound.limit;
 }
 
 const CASES: Case[] = [
@@ -144,6 +154,12 @@ const CASES: Case[] = [
     title: 'resnet, Euler',
     layer: { dynamics: 'resnet', method: 'euler', activation: 'tanh' },
     width: 4,
+  },
+  {
+    title: "resnet, Euler, shift 'full'",
+    layer: { dynamics: 'resnet', method: 'euler', activation: 'tanh' },
+    width: 4,
+    shift: 'full',
   },
   {
     title: 'parabolic, Euler',
@@ -180,7 +196,15 @@ function blockModel(c: Case, stable: boolean): { config: ModelConfig } {
           name: 'ode',
           steps: 4,
           ...c.layer,
-          ...(stable ? { stability: { mode: 'spectral-bound', iterations: 60 } } : {}),
+          ...(stable
+            ? {
+                stability: {
+                  mode: 'spectral-bound',
+                  iterations: 60,
+                  ...(c.shift ? { shift: c.shift } : {}),
+                },
+              }
+            : {}),
         } as ModelConfig['layers'][number],
       ],
     },
@@ -261,12 +285,14 @@ describe('spectral bound: hλ of the bounded block against eigenvalues computed 
       const boundedMax = Math.max(...bounded.hLambda.map((z) => growth(method, z)));
       expect(boundedMax).toBeLessThanOrEqual(1 + 1e-3);
 
-      // The mechanism: each slice's bounded operator has norm ≤ ρ (computed here by Jacobi).
+      // The mechanism: each slice's bounded operator has norm ≤ ρ (computed here by Jacobi), and
+      // a ResNet slice whose weights exceed the cap uses the largest shift c = ρ.
       const s = model.layers[0]!.config as Record<string, unknown>;
       const bound = spectralBound({
         ...(s as Parameters<typeof spectralBound>[0]),
         ...(s.stability as { step: number; margin: number }),
       });
+      const cap = activeCap(bound, (s.stability as { shift: string }).shift);
       const Keff = (bounded.effective as { K: tf.Tensor }).K.arraySync() as number[][][];
       for (const slice of Keff) {
         const shifted = slice.map((row, i) => row.map((v, j) => v + (i === j ? bound.shift : 0)));
@@ -275,13 +301,58 @@ describe('spectral bound: hλ of the bounded block against eigenvalues computed 
             ? shifted
             : shifted.map((row, i) => row.map((v, j) => v - (shifted[j]![i] as number)));
         const norm = opNorm(op);
-        expect(norm).toBeLessThanOrEqual(bound.limit * (1 + 1e-4));
+        expect(norm).toBeLessThanOrEqual(cap * (1 + 1e-4));
         // The free weights were above the limit, so the bound is active: the norm sits on it.
-        expect(norm).toBeGreaterThan(bound.limit * 0.999);
+        expect(norm).toBeGreaterThan(cap * 0.999);
       }
       treeDispose(bounded.effective);
       expect(tf.memory().numTensors).toBe(before);
       treeDispose(big as TensorTree);
+      treeDispose(state as TensorTree);
+    });
+  }
+});
+
+describe('the ResNet shift rule', () => {
+  for (const shift of ['norm', 'full'] as const) {
+    it(`'${shift}': weights below the cap get c = ${shift === 'norm' ? '‖K‖/0.95' : 'ρ'} subtracted (‖K‖ by Jacobi), and hλ stays in the disk`, () => {
+      const c: Case = {
+        title: shift,
+        layer: { dynamics: 'resnet', method: 'euler', activation: 'tanh' },
+        width: 4,
+        shift,
+      };
+      const config = blockModel(c, true).config;
+      const model = buildModel(config);
+      const { params, state } = model.init(3);
+      const before = tf.memory().numTensors;
+      const s = model.layers[0]!.config as Record<string, unknown>;
+      const bound = spectralBound({
+        ...(s as Parameters<typeof spectralBound>[0]),
+        ...(s.stability as { step: number; margin: number }),
+      });
+      const K = (params.ode as { K: tf.Tensor }).K.arraySync() as number[][][];
+      const { hLambda, effective } = blockSpectrum(config, params.ode as TensorTree, state.ode, 2);
+      const Keff = (effective as { K: tf.Tensor }).K.arraySync() as number[][][];
+      const shifts = K.map((slice, j) => {
+        const norm = opNorm(slice);
+        // The drawn weights are below the cap, so they are not rescaled.
+        expect(norm).toBeLessThan(0.95 * bound.limit);
+        const expected = shift === 'norm' ? norm / 0.95 : bound.limit;
+        slice.forEach((row, a) => {
+          row.forEach((v, b) => {
+            expect(Keff[j]![a]![b]).toBeCloseTo(v - (a === b ? expected : 0), 3);
+          });
+        });
+        return expected;
+      });
+      // 'norm' damps each slice by its own norm, well below the largest shift ρ.
+      if (shift === 'norm') for (const c of shifts) expect(c).toBeLessThan(0.75 * bound.limit);
+      const method = String(s.method);
+      expect(Math.max(...hLambda.map((z) => growth(method, z)))).toBeLessThanOrEqual(1 + 1e-3);
+      treeDispose(effective);
+      expect(tf.memory().numTensors).toBe(before);
+      treeDispose(params as TensorTree);
       treeDispose(state as TensorTree);
     });
   }
@@ -351,8 +422,9 @@ describe('spectral bound on convolutions', () => {
         let M = convMatrix(apply, [4, 4, 2]);
         if (bound.operator === 'K-KT') M = M.map((row, i) => row.map((v, j) => v - M[j]![i]!));
         const norm = opNorm(M);
-        expect(norm).toBeLessThanOrEqual(bound.limit * (1 + 1e-3));
-        expect(norm).toBeGreaterThan(bound.limit * 0.99);
+        const cap = activeCap(bound, (s.stability as { shift: string }).shift);
+        expect(norm).toBeLessThanOrEqual(cap * (1 + 1e-3));
+        expect(norm).toBeGreaterThan(cap * 0.99);
       }
       tf.dispose(Ks);
       treeDispose(eff);
@@ -458,7 +530,7 @@ describe('stable training', () => {
     expect(fine.layers[0]!.config.steps).toBe(8);
   });
 
-  it('clear errors: resnet2, antisymmetric with Euler and no damping, a step below T/N, an unknown mode', () => {
+  it('clear errors: resnet2, antisymmetric with Euler and no damping, a step below T/N, an unknown mode or shift, a shift on a block without one', () => {
     const make = (layer: Record<string, unknown>) => () =>
       buildModel({
         name: 'e',
@@ -473,5 +545,11 @@ describe('stable training', () => {
       /at least 0.25/,
     );
     expect(make({ dynamics: 'resnet', stability: { mode: 'bounded' } })).toThrow(/spectral-bound/);
+    expect(
+      make({ dynamics: 'parabolic', stability: { mode: 'spectral-bound', shift: 'full' } }),
+    ).toThrow(/only ResNet blocks/);
+    expect(
+      make({ dynamics: 'resnet', stability: { mode: 'spectral-bound', shift: 'half' } }),
+    ).toThrow(/norm/);
   });
 });

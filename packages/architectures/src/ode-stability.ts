@@ -31,6 +31,34 @@ export const STABILITY_MODES = Object.freeze(['none', 'spectral-bound'] as const
 export type StabilityMode = (typeof STABILITY_MODES)[number];
 
 /**
+ * How a stable ResNet block picks the shift `c` of `K = K̂ − cI` (docs:
+ * /guide/stability#stable-training): `'norm'` ties it to the slice's estimated norm,
+ * `c = ‖K̂‖/0.95` (the least damping that keeps the numerical range of `K` in the disk
+ * `|w + c| ≤ c`, with room for the power iteration's estimate from below), capped at
+ * `ρ = r/(hs)` by bounding `‖K̂‖ ≤ 0.95ρ`; `'full'` fixes `c = ρ` and bounds `‖K̂‖ ≤ ρ`, the
+ * most damping. Both keep every `hλ` in `|z + r| ≤ r`; `'norm'` (the default) damps only as
+ * much as the weights need.
+ *
+ * ```ts
+ * STABILITY_SHIFTS.includes('norm'); // true
+ * ```
+ */
+export const STABILITY_SHIFTS = Object.freeze(['norm', 'full'] as const);
+
+/** A name of {@link STABILITY_SHIFTS}. */
+export type StabilityShift = (typeof STABILITY_SHIFTS)[number];
+
+/** The shift rule of stable ResNet blocks when `shift` is not given: `'norm'`. */
+export const DEFAULT_STABILITY_SHIFT: StabilityShift = 'norm';
+
+/**
+ * The share of its cap a slice's estimated norm may use when the shift follows the norm, and the
+ * factor between that estimate and the shift (`c = ‖K̂‖/0.95`): power iteration estimates the
+ * norm from below, and the shift must not be smaller than the true norm.
+ */
+const NORM_ESTIMATE_ROOM = 0.95;
+
+/**
  * The `stability` setting of an ODE block (layer config key `stability`).
  *
  * @example
@@ -45,6 +73,8 @@ export interface OdeStabilityConfig {
   readonly margin?: number;
   /** Power-iteration steps per forward pass (warm-started from the block's state); default 3. */
   readonly iterations?: number;
+  /** ResNet blocks: how the shift `c` is chosen ({@link STABILITY_SHIFTS}); default `'norm'`. */
+  readonly shift?: StabilityShift;
   /**
    * The step `h` the bound is computed for; default `T/steps`. Kept when the block is rerun with
    * more steps (`withSteps`), so the weights stay the same and the smaller step stays stable.
@@ -57,6 +87,8 @@ export interface OdeStabilitySettings {
   readonly mode: 'spectral-bound';
   readonly margin: number;
   readonly iterations: number;
+  /** The shift rule; present for ResNet blocks only (the others have no shift). */
+  readonly shift?: StabilityShift;
   readonly step: number;
 }
 
@@ -79,21 +111,28 @@ const DEFAULT_ITERATIONS = 3;
  * @param raw - The config value.
  * @param h - The block's step `T/N`.
  * @param where - Config path for messages.
+ * @param dynamics - The block's dynamics: only `'resnet'` takes a `shift`.
  * @returns The resolved settings, or `undefined`.
- * @throws {@link @runge/tensor-ops!ConfigError} for unknown keys or values, or a `step` smaller
- *   than the block's step (the bound would not hold).
+ * @throws {@link @runge/tensor-ops!ConfigError} for unknown keys or values, a `shift` on a block
+ *   that is not a ResNet block, or a `step` smaller than the block's step (the bound would not
+ *   hold).
  * @example
  * ```ts
- * readStability({ mode: 'spectral-bound' }, 0.125, 'layers[1].stability'); // { mode, margin: 0.95, iterations: 3, step: 0.125 }
+ * readStability({ mode: 'spectral-bound' }, 0.125, 'layers[1].stability', 'resnet'); // { mode, margin: 0.95, iterations: 3, shift: 'norm', step: 0.125 }
  * ```
  */
 export function readStability(
   raw: unknown,
   h: number,
   where: string,
+  dynamics: OdeDynamicsName,
 ): OdeStabilitySettings | undefined {
   if (raw === undefined) return undefined;
-  const config: RawConfig = checkKeys(raw, ['mode', 'margin', 'iterations', 'step'], where);
+  const config: RawConfig = checkKeys(
+    raw,
+    ['mode', 'margin', 'iterations', 'shift', 'step'],
+    where,
+  );
   const mode = readOneOf(config, 'mode', where, STABILITY_MODES);
   if (mode === 'none') return undefined;
   const margin = readNumber(
@@ -110,13 +149,22 @@ export function readStability(
     { min: 1, integer: true },
     DEFAULT_ITERATIONS,
   );
+  if (dynamics !== 'resnet' && config.shift !== undefined) {
+    throw new ConfigError(
+      `${where}.shift: only ResNet blocks integrate K − cI with a shift; leave shift out for '${dynamics}' dynamics`,
+    );
+  }
+  const shift =
+    dynamics === 'resnet'
+      ? readOneOf(config, 'shift', where, STABILITY_SHIFTS, DEFAULT_STABILITY_SHIFT)
+      : undefined;
   const step = readNumber(config, 'step', where, { min: 0, exclusiveMin: true }, h);
   if (step < h * (1 - 1e-12)) {
     throw new ConfigError(
       `${where}.step: the bound is computed for h = ${step} but the block steps with h = T/steps = ${h}, larger; leave step out or give at least ${h}`,
     );
   }
-  return { mode, margin, iterations, step };
+  return { mode, margin, iterations, ...(shift ? { shift } : {}), step };
 }
 
 /**
@@ -129,7 +177,10 @@ export interface SpectralBound {
   readonly operator: 'K' | 'K-KT';
   /** `ρ`: `‖operator‖ ≤ ρ`. */
   readonly limit: number;
-  /** `c`: the block integrates with `K̂ − cI` (0 but for ResNet dynamics). */
+  /**
+   * `c`: the block integrates with `K̂ − cI` (0 but for ResNet dynamics); with shift `'norm'`
+   * the largest `c`, which a slice uses when its norm reaches the cap.
+   */
   readonly shift: number;
   /** The target set, in words (`'disk |z + 0.95| ≤ 0.95'`). */
   readonly target: string;
@@ -140,9 +191,10 @@ export interface SpectralBound {
  * for the step `h`, the activation's slope bound `s` ({@link maxSlope}; `0 ⪯ D ⪯ sI` with
  * `D = diag σ'`) and the integrator's disk `r`, real interval `a` and imaginary interval `β`
  * (`stabilityExtents`, each times `margin`). Every condition is sufficient, not necessary:
- * - `'resnet'` `J = D K`: with `K = K̂ − cI`, `‖K̂‖ ≤ c = r/(hs)`, the numerical range of `K`
+ * - `'resnet'` `J = D K`: with `K = K̂ − cI`, `‖K̂‖ ≤ c ≤ r/(hs)`, the numerical range of `K`
  *   lies in the disk `|w + c| ≤ c`, and the eigenvalues of `DK` in `[0, s]` times it, so `hλ`
- *   lies in `|z + r| ≤ r`.
+ *   lies in `|z + r| ≤ r` (the returned `shift` is the largest `c`; {@link STABILITY_SHIFTS}
+ *   says which `c` a block uses).
  * - `'parabolic'` `J = −KᵀDK` is symmetric with eigenvalues in `[−s‖K‖², 0]`: `‖K‖ ≤ √(a/(hs))`.
  * - `'antisymmetric'` `J = D(A − γI)`: the eigenvalues lie in `[0, s]·{−γ + iy : |y| ≤ ‖A‖}`;
  *   without damping `‖A‖ ≤ β/(hs)` (needs `β > 0`: RK4, Dormand–Prince), with damping the
@@ -330,7 +382,9 @@ function identityKernel(shape: readonly number[]): tf.Tensor {
  * A stable block's effective weights (docs: /guide/stability#stable-training): for each control
  * slice `j`, the norm `σ_j` of its bounded operator ({@link spectralBound}: `K_j`, or
  * `K_j − K_jᵀ` for antisymmetric blocks) is estimated by power iteration warm-started from the
- * state's vector, and `K_j` is scaled by `min(1, ρ/σ_j)`; ResNet blocks then subtract `c·I`.
+ * state's vector, and `K_j` is scaled by `min(1, ρ/σ_j)`; ResNet blocks then subtract `c·I`
+ * (shift `'full'`: `c = ρ`; `'norm'`: the cap is `0.95ρ` and `c_j` is the scaled norm over 0.95,
+ * differentiable in `K_j`).
  * The other weights are copied. Creates tensors in the caller's scope.
  *
  * @param layer - A bound ODE layer with a `stability` setting.
@@ -366,15 +420,23 @@ export function stableControls(
   const kernels: tf.Tensor[] = [];
   const vectors: tf.Tensor[] = [];
   const norms: number[] = [];
-  const shift = bound.shift > 0 ? tf.mul(identityKernel(sliceShape), bound.shift) : null;
+  const identity = bound.shift > 0 ? identityKernel(sliceShape) : null;
+  const followNorm = identity !== null && s.stability.shift === 'norm';
+  // With the shift following the norm, ‖K̂‖ ≤ 0.95ρ so that c = ‖K̂‖/0.95 stays ≤ ρ.
+  const cap = followNorm ? NORM_ESTIMATE_ROOM * bound.limit : bound.limit;
   for (let j = 0; j < M; j++) {
     const Kj = tf.squeeze(tf.slice(K, [j], [1]), [0]);
     const v0 = tf.slice(power, [j], [1]);
     const { sigma, v } = sliceNorm(bound.operator, Kj, v0, featureShape, s.stability.iterations);
     norms.push(sigma.dataSync()[0] as number);
-    const scale = tf.minimum(1, tf.div(bound.limit, tf.add(sigma, 1e-30)));
+    const scale = tf.minimum(1, tf.div(cap, tf.add(sigma, 1e-30)));
     let effective = tf.mul(Kj, scale);
-    if (shift) effective = tf.sub(effective, shift);
+    if (identity) {
+      const c = followNorm
+        ? tf.div(tf.mul(sigma, scale), NORM_ESTIMATE_ROOM)
+        : tf.scalar(bound.shift);
+      effective = tf.sub(effective, tf.mul(identity, c));
+    }
     kernels.push(effective);
     vectors.push(v);
   }

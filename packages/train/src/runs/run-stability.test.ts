@@ -30,6 +30,28 @@ describe('model.stability', () => {
       stableBlockSettings(on, { dynamics: 'antisymmetric', integrator: 'rk4', steps: 8 }),
     ).toEqual({ stability: { mode: 'spectral-bound' } });
   });
+
+  it("shift 'full' reaches a ResNet block; on a parabolic block it is refused, naming the setting", () => {
+    const full = runStabilitySchema.parse({ mode: 'spectral-bound', shift: 'full' });
+    const settings = stableBlockSettings(full, { dynamics: 'resnet', steps: 8 });
+    expect(settings).toEqual({ stability: { mode: 'spectral-bound', shift: 'full' } });
+    const block = (dynamics: string): ModelConfig => ({
+      name: 'one',
+      input: [2],
+      layers: [
+        {
+          type: 'ode',
+          dynamics,
+          steps: 8,
+          ...stableBlockSettings(full, { dynamics: dynamics as 'resnet', steps: 8 }),
+        } as ModelConfig['layers'][number],
+      ],
+    });
+    const resnet = buildModel(block('resnet'));
+    expect((resnet.layers[0]!.config.stability as { shift: string }).shift).toBe('full');
+    expect(() => buildModel(block('parabolic'))).toThrow(/stability.shift: only ResNet blocks/);
+    expect(() => runStabilitySchema.parse({ mode: 'spectral-bound', shift: 'half' })).toThrow();
+  });
 });
 
 describe('checkRunStability', () => {

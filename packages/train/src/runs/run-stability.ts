@@ -8,6 +8,7 @@ import {
   maxSlope,
   type OdeDynamicsName,
   STABILITY_MODES,
+  STABILITY_SHIFTS,
 } from '@runge/architectures';
 import { type MethodName, stabilityExtents } from '@runge/integrators';
 import { z } from 'zod';
@@ -42,6 +43,12 @@ export const runStabilitySchema = z
       .min(1)
       .optional()
       .describe('power-iteration steps per forward pass of a stable block (default 3)'),
+    shift: z
+      .enum(STABILITY_SHIFTS)
+      .optional()
+      .describe(
+        "ResNet block: the shift c of K − cI follows the weights' norm ('norm', the default) or is the largest the bound allows ('full')",
+      ),
     monitor: z
       .int()
       .min(0)
@@ -86,6 +93,7 @@ export function stableBlockSettings(
     mode: stability.mode,
     ...(stability.margin !== undefined ? { margin: stability.margin } : {}),
     ...(stability.iterations !== undefined ? { iterations: stability.iterations } : {}),
+    ...(stability.shift !== undefined ? { shift: stability.shift } : {}),
   };
   const method = block.integrator ?? defaultMethod(block.dynamics);
   const extents = stabilityExtents(method);
