@@ -48,7 +48,13 @@ export const STABILITY_SHIFTS = Object.freeze(['norm', 'full'] as const);
 /** A name of {@link STABILITY_SHIFTS}. */
 export type StabilityShift = (typeof STABILITY_SHIFTS)[number];
 
-/** The shift rule of stable ResNet blocks when `shift` is not given: `'norm'`. */
+/**
+ * The shift rule of stable ResNet blocks when `shift` is not given.
+ *
+ * ```ts
+ * DEFAULT_STABILITY_SHIFT; // 'norm'
+ * ```
+ */
 export const DEFAULT_STABILITY_SHIFT: StabilityShift = 'norm';
 
 /**
