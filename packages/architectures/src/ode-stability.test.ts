@@ -149,6 +149,14 @@ function activeCap(bound: { limit: number; shift: number }, shift: unknown): num
   return bound.shift > 0 && shift !== 'full' ? 0.95 * bound.limit : bound.limit;
 }
 
+/** The bound of a built ODE layer, from its resolved settings. */
+function layerBound(s: Record<string, unknown>): ReturnType<typeof spectralBound> {
+  return spectralBound({
+    ...(s as Parameters<typeof spectralBound>[0]),
+    ...(s.stability as { step: number; margin: number }),
+  });
+}
+
 const CASES: Case[] = [
   {
     title: 'resnet, Euler',
@@ -288,10 +296,7 @@ describe('spectral bound: hλ of the bounded block against eigenvalues computed 
       // The mechanism: each slice's bounded operator has norm ≤ ρ (computed here by Jacobi), and
       // a ResNet slice whose weights exceed the cap uses the largest shift c = ρ.
       const s = model.layers[0]!.config as Record<string, unknown>;
-      const bound = spectralBound({
-        ...(s as Parameters<typeof spectralBound>[0]),
-        ...(s.stability as { step: number; margin: number }),
-      });
+      const bound = layerBound(s);
       const cap = activeCap(bound, (s.stability as { shift: string }).shift);
       const Keff = (bounded.effective as { K: tf.Tensor }).K.arraySync() as number[][][];
       for (const slice of Keff) {
@@ -327,10 +332,7 @@ describe('the ResNet shift rule', () => {
       const { params, state } = model.init(3);
       const before = tf.memory().numTensors;
       const s = model.layers[0]!.config as Record<string, unknown>;
-      const bound = spectralBound({
-        ...(s as Parameters<typeof spectralBound>[0]),
-        ...(s.stability as { step: number; margin: number }),
-      });
+      const bound = layerBound(s);
       const K = (params.ode as { K: tf.Tensor }).K.arraySync() as number[][][];
       const { hLambda, effective } = blockSpectrum(config, params.ode as TensorTree, state.ode, 2);
       const Keff = (effective as { K: tf.Tensor }).K.arraySync() as number[][][];
@@ -405,10 +407,7 @@ describe('spectral bound on convolutions', () => {
         return { params: out.params, state: out.state } as tf.TensorContainer;
       }) as { params: TensorTree; state: TensorTree };
       const s = layer.config as Record<string, unknown>;
-      const bound = spectralBound({
-        ...(s as Parameters<typeof spectralBound>[0]),
-        ...(s.stability as { step: number; margin: number }),
-      });
+      const bound = layerBound(s);
       const Ks = tf.unstack((eff as { K: tf.Tensor }).K);
       for (const Kj of Ks) {
         // The block's own operator, K_eff + cI applied as 'same' convolution (and K − Kᵀ for antisymmetric).

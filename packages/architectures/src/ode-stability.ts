@@ -428,6 +428,8 @@ export function stableControls(
   const norms: number[] = [];
   const identity = bound.shift > 0 ? identityKernel(sliceShape) : null;
   const followNorm = identity !== null && s.stability.shift === 'norm';
+  // A fixed shift is the same for every slice; one that follows the norm is made per slice.
+  const fixedShift = identity !== null && !followNorm ? tf.mul(identity, bound.shift) : null;
   // With the shift following the norm, ‖K̂‖ ≤ 0.95ρ so that c = ‖K̂‖/0.95 stays ≤ ρ.
   const cap = followNorm ? NORM_ESTIMATE_ROOM * bound.limit : bound.limit;
   for (let j = 0; j < M; j++) {
@@ -437,10 +439,9 @@ export function stableControls(
     norms.push(sigma.dataSync()[0] as number);
     const scale = tf.minimum(1, tf.div(cap, tf.add(sigma, 1e-30)));
     let effective = tf.mul(Kj, scale);
-    if (identity) {
-      const c = followNorm
-        ? tf.div(tf.mul(sigma, scale), NORM_ESTIMATE_ROOM)
-        : tf.scalar(bound.shift);
+    if (fixedShift) effective = tf.sub(effective, fixedShift);
+    else if (followNorm && identity) {
+      const c = tf.div(tf.mul(sigma, scale), NORM_ESTIMATE_ROOM);
       effective = tf.sub(effective, tf.mul(identity, c));
     }
     kernels.push(effective);
