@@ -1,6 +1,6 @@
 // W1 (docs: /guide/benchmarks#w1): one training step of the ODE-ResNet (forward Euler, 8 residual steps) on
-// 28×28×1 images, written directly with TF.js ops, and its inference.
-import { Rng } from '@runge/tensor-ops';
+// 28×28×1 images, written directly with TF.js ops and Runge's fused convolution, and its inference.
+import { fusedConv, Rng } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { round3, type Timing, timeRepeated } from './measure.js';
 
@@ -60,15 +60,15 @@ function initParams(rng: Rng, channels: number): Params {
   };
 }
 
-/** Logits of the ODE-ResNet: opening conv + ReLU, 8 Euler steps, 2×2 average pool, dense. */
+/**
+ * Logits of the ODE-ResNet: opening conv + ReLU, 8 Euler steps, 2×2 average pool, dense. Each
+ * `relu(conv(y, K) + b)` is one kernel ({@link fusedConv}), as in Runge's ResNet dynamics.
+ */
 function forward(p: Params, images: tf.Tensor4D): tf.Tensor2D {
-  let y = tf.relu(
-    tf.add(tf.conv2d(images, p.open as tf.Tensor4D, 1, 'same'), p.openBias),
-  ) as tf.Tensor4D;
+  const relu = { activation: 'relu' } as const;
+  let y = fusedConv(images, p.open as tf.Tensor4D, p.openBias as tf.Tensor1D, relu);
   for (let j = 0; j < STEPS; j++) {
-    const f = tf.relu(
-      tf.add(tf.conv2d(y, p.kernels[j] as tf.Tensor4D, 1, 'same'), p.biases[j] as tf.Tensor),
-    );
+    const f = fusedConv(y, p.kernels[j] as tf.Tensor4D, p.biases[j] as tf.Tensor1D, relu);
     y = tf.add(y, tf.mul(H, f));
   }
   const pooled = tf.avgPool(y, 2, 2, 'valid');

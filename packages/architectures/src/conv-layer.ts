@@ -1,4 +1,11 @@
-import { ConfigError, conv, convTranspose, formatShape } from '@runge/tensor-ops';
+import {
+  ConfigError,
+  conv,
+  convTranspose,
+  formatShape,
+  fusedConv,
+  isFusedConvActivation,
+} from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { ACTIVATIONS, type ActivationName, activate } from './activations.js';
 import { checkKeys, readBoolean, readNumber, readOneOf } from './internal/config-values.js';
@@ -133,6 +140,15 @@ export const convLayerType: LayerType = {
       apply(p, x, ctx) {
         const { K, b } = p as { K: tf.Tensor4D; b?: tf.Tensor };
         if (!spectralNorm) {
+          if (b !== undefined && isFusedConvActivation(activation)) {
+            // Convolution, bias and activation in one kernel, forward and while training.
+            const y = fusedConv(x as tf.Tensor4D, K, b as tf.Tensor1D, {
+              stride,
+              padding,
+              activation,
+            });
+            return { y };
+          }
           const z = conv(x as tf.Tensor4D, K, { stride, padding });
           return { y: activate(activation, b ? tf.add(z, b) : z) };
         }

@@ -1,6 +1,7 @@
 import { ConfigError, type Rng, ValueError } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import { ACTIVATIONS, type ActivationName, activate } from './activations.js';
+import { ACTIVATIONS, type ActivationName } from './activations.js';
+import { activatedOperator } from './internal/activated-operator.js';
 import { checkKeys, readNumber, readOneOf } from './internal/config-values.js';
 import {
   defaultInitializer,
@@ -9,7 +10,6 @@ import {
   weightInit,
 } from './internal/init.js';
 import { COMMON_KEYS, type LayerType, requireFeatures } from './internal/layer-type.js';
-import { applyK } from './internal/operator.js';
 import type { Layer, ParamInfo } from './layer.js';
 
 /**
@@ -229,7 +229,7 @@ export const fractalLayerType: LayerType = {
             K: tf.Tensor;
             b: tf.Tensor;
           };
-          return activate(activation, tf.add(applyK(z, K, `${name} unit ${col}.${j}`), b));
+          return activatedOperator(z, K, b, activation, `${name} unit ${col}.${j}`);
         };
         const used = new Set<string>();
         const y = fractalForward(

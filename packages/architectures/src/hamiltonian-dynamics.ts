@@ -1,7 +1,8 @@
 import { assertOneOf } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import { ACTIVATIONS, activate } from './activations.js';
-import { applyK, applyKT } from './internal/operator.js';
+import { ACTIVATIONS } from './activations.js';
+import { activatedOperator } from './internal/activated-operator.js';
+import { applyKT } from './internal/operator.js';
 import type { DynamicsOptions, KernelWeights } from './resnet-dynamics.js';
 
 /**
@@ -41,7 +42,7 @@ export function hamiltonianDynamics(
 ): FeaturePartitionedDynamics<KernelWeights> {
   const activation = assertOneOf(options.activation ?? 'relu', ACTIVATIONS, 'activation');
   const force = (x: tf.Tensor, { K, b }: KernelWeights, where: string): tf.Tensor =>
-    applyKT(activate(activation, tf.add(applyK(x, K, where), b)), K, x.shape, where);
+    applyKT(activatedOperator(x, K, b, activation, where), K, x.shape, where);
   return {
     dq: (_t, p, params) => tf.tidy(() => force(p, params, 'hamiltonian dynamics (dq)')),
     dp: (_t, q, params) => tf.tidy(() => tf.neg(force(q, params, 'hamiltonian dynamics (dp)'))),

@@ -1,7 +1,8 @@
 import { assertOneOf } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import { ACTIVATIONS, activate } from './activations.js';
-import { applyK, applyKT } from './internal/operator.js';
+import { ACTIVATIONS } from './activations.js';
+import { activatedOperator } from './internal/activated-operator.js';
+import { applyKT } from './internal/operator.js';
 import type { DynamicsOptions, FeatureDynamics, KernelWeights } from './resnet-dynamics.js';
 
 /**
@@ -30,7 +31,7 @@ export function parabolicDynamics(options: DynamicsOptions = {}): FeatureDynamic
   const activation = assertOneOf(options.activation ?? 'relu', ACTIVATIONS, 'activation');
   return (_t, y, { K, b }) =>
     tf.tidy(() => {
-      const z = activate(activation, tf.add(applyK(y, K, 'parabolic dynamics'), b));
+      const z = activatedOperator(y, K, b, activation, 'parabolic dynamics');
       return tf.neg(applyKT(z, K, y.shape, 'parabolic dynamics'));
     });
 }

@@ -1,6 +1,7 @@
 import { assertOneOf } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { ACTIVATIONS, type ActivationName, activate } from './activations.js';
+import { activatedOperator } from './internal/activated-operator.js';
 import { applyK } from './internal/operator.js';
 
 /**
@@ -51,7 +52,7 @@ export interface DynamicsOptions {
 export function resnetDynamics(options: DynamicsOptions = {}): FeatureDynamics<KernelWeights> {
   const activation = assertOneOf(options.activation ?? 'relu', ACTIVATIONS, 'activation');
   return (_t, y, { K, b }) =>
-    tf.tidy(() => activate(activation, tf.add(applyK(y, K, 'resnet dynamics'), b)));
+    tf.tidy(() => activatedOperator(y, K, b, activation, 'resnet dynamics'));
 }
 
 /**

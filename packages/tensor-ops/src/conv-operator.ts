@@ -38,8 +38,8 @@ export interface ConvTransposeOptions extends ConvOptions {
   readonly inputShape: readonly number[];
 }
 
-/** Options normalised and validated: explicit per-side pads, integer strides. */
-interface ResolvedConv {
+/** A convolution's stride and padding, validated, in TF.js's form (explicit per-side pads). */
+export interface ResolvedConv {
   readonly strides: [number, number];
   readonly pad: 'same' | 'valid' | ConvExplicitPadding;
 }
@@ -129,6 +129,39 @@ function checkKernel(kernel: unknown, where: string): asserts kernel is tf.Tenso
 }
 
 /**
+ * Checks the arguments of a convolution `conv2d(x, kernel, stride, padding)` and resolves its
+ * stride and padding as TF.js takes them.
+ *
+ * @param where - The caller's name, which every message starts with.
+ * @throws {@link ShapeError}, {@link DTypeError} or {@link ValueError} as {@link conv} documents.
+ */
+export function checkConv(
+  x: unknown,
+  kernel: unknown,
+  options: ConvOptions,
+  where: string,
+): ResolvedConv {
+  assertRank(x, [3, 4], `${where}: x`);
+  assertDtype(x, 'float32', `${where}: x`);
+  checkKernel(kernel, where);
+  const resolved = resolveOptions(options, where);
+  const { strides, pad } = resolved;
+  const [kh, kw, kin] = kernel.shape;
+  const [h, w, c] = (x as tf.Tensor).shape.slice(-3) as [number, number, number];
+  if (c !== kin) {
+    throw new ShapeError(
+      `${where}: x has ${c} channels (shape ${formatShape((x as tf.Tensor).shape)}) but kernel expects ${kin} (shape ${formatShape(kernel.shape)}); the kernel is [kh, kw, in, out]`,
+    );
+  }
+  if (outputSize(h, kh, strides[0], pad, 0) < 1 || outputSize(w, kw, strides[1], pad, 1) < 1) {
+    throw new ShapeError(
+      `${where}: x of spatial size ${h}×${w} is smaller than the ${kh}×${kw} kernel with padding ${describePadding(pad)}; pad the input or use 'same'`,
+    );
+  }
+  return resolved;
+}
+
+/**
  * The convolution as a linear operator, `x ↦ K x = conv2d(x, K, stride, padding)`, with
  * tf.conv2d's conventions: cross-correlation, NHWC, filter `[kh, kw, in, out]`,
  * `(K x)[n, i, j, o] = Σ_{p, q, c} K[p, q, c, o] · x[n, s·i + p − top, s·j + q − left, c]`
@@ -152,22 +185,7 @@ export function conv<T extends tf.Tensor3D | tf.Tensor4D>(
   kernel: tf.Tensor4D,
   options: ConvOptions = {},
 ): T {
-  assertRank(x, [3, 4], 'conv: x');
-  assertDtype(x, 'float32', 'conv: x');
-  checkKernel(kernel, 'conv');
-  const { strides, pad } = resolveOptions(options, 'conv');
-  const [kh, kw, kin] = kernel.shape;
-  const [h, w, c] = x.shape.slice(-3) as [number, number, number];
-  if (c !== kin) {
-    throw new ShapeError(
-      `conv: x has ${c} channels (shape ${formatShape(x.shape)}) but kernel expects ${kin} (shape ${formatShape(kernel.shape)}); the kernel is [kh, kw, in, out]`,
-    );
-  }
-  if (outputSize(h, kh, strides[0], pad, 0) < 1 || outputSize(w, kw, strides[1], pad, 1) < 1) {
-    throw new ShapeError(
-      `conv: x of spatial size ${h}×${w} is smaller than the ${kh}×${kw} kernel with padding ${describePadding(pad)}; pad the input or use 'same'`,
-    );
-  }
+  const { strides, pad } = checkConv(x, kernel, options, 'conv');
   return tf.conv2d(x, kernel, strides, pad);
 }
 

@@ -33,6 +33,13 @@ export {
   StructureError,
   ValueError,
 } from './errors.js';
+export {
+  FUSED_CONV_ACTIVATIONS,
+  type FusedConvActivation,
+  type FusedConvOptions,
+  fusedConv,
+  isFusedConvActivation,
+} from './fused-conv.js';
 export { assertGradients, hasGradients, registerGradients } from './gradients.js';
 export { prolong, restrict } from './grid-transfer.js';
 export { installWasmKernels, type WasmKernelsInfo } from './kernels/install-wasm-kernels.js';

@@ -1,0 +1,232 @@
+// Tests of fusedConv on cpu, wasm and native: values and gradients against conv, add and relu, finite differences, one kernel.
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { relativeError } from '../test/compare-backends.js';
+import { initBackend } from './backend.js';
+import { type ConvPadding, conv } from './conv-operator.js';
+import { ShapeError, ValueError } from './errors.js';
+import { FUSED_CONV_ACTIVATIONS, type FusedConvActivation, fusedConv } from './fused-conv.js';
+import { Rng } from './rng.js';
+
+interface Case {
+  readonly batch: number;
+  readonly size: readonly [number, number];
+  readonly kernel: readonly [number, number];
+  readonly cin: number;
+  readonly cout: number;
+  readonly stride: number;
+  readonly padding: ConvPadding;
+}
+
+const cases: Case[] = [
+  { batch: 2, size: [6, 6], kernel: [3, 3], cin: 4, cout: 4, stride: 1, padding: 'same' },
+  { batch: 1, size: [5, 7], kernel: [3, 3], cin: 1, cout: 3, stride: 1, padding: 'valid' },
+  { batch: 3, size: [7, 7], kernel: [3, 3], cin: 3, cout: 2, stride: 2, padding: 'same' },
+  { batch: 2, size: [5, 5], kernel: [1, 1], cin: 3, cout: 5, stride: 1, padding: 'same' },
+  { batch: 1, size: [6, 5], kernel: [3, 2], cin: 2, cout: 2, stride: 2, padding: 1 },
+];
+
+function label(c: Case): string {
+  return `${c.batch}×${c.size.join('×')}×${c.cin} → ${c.cout}, kernel ${c.kernel.join('×')}, stride ${c.stride}, padding ${JSON.stringify(c.padding)}`;
+}
+
+/** The reference: convolution, bias and activation as three separate ops. */
+function composed(
+  x: tf.Tensor4D,
+  kernel: tf.Tensor4D,
+  bias: tf.Tensor1D,
+  c: Case,
+  activation: FusedConvActivation,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const z = tf.add(conv(x, kernel, { stride: c.stride, padding: c.padding }), bias);
+    return activation === 'relu' ? tf.relu(z) : z;
+  });
+}
+
+function inputs(c: Case, seed: number): [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor] {
+  const rng = Rng.fromSeed(seed);
+  const x = rng.normal([c.batch, ...c.size, c.cin]) as tf.Tensor4D;
+  const kernel = rng.normal([...c.kernel, c.cin, c.cout], { std: 0.5 }) as tf.Tensor4D;
+  const bias = rng.normal([c.cout], { std: 0.5 }) as tf.Tensor1D;
+  const probe = conv(x, kernel, { stride: c.stride, padding: c.padding });
+  const outShape = probe.shape;
+  probe.dispose();
+  const weights = rng.normal(outShape);
+  return [x, kernel, bias, weights];
+}
+
+function values(t: tf.Tensor): Float32Array {
+  return t.dataSync() as Float32Array;
+}
+
+describe.each(['cpu', 'wasm', 'native'] as const)('fusedConv on %s', (backend) => {
+  for (const activation of FUSED_CONV_ACTIVATIONS) {
+    it.each(cases.map((c) => [label(c), c] as const))(
+      `${activation}: values and the gradients in x, K and b equal those of conv, add and ${activation}: %s`,
+      async (_name, c) => {
+        await initBackend({ backend });
+        const before = tf.memory().numTensors;
+        const [x, kernel, bias, w] = inputs(c, 11);
+        const options = { stride: c.stride, padding: c.padding, activation };
+        const loss =
+          (f: (x: tf.Tensor4D, k: tf.Tensor4D, b: tf.Tensor1D) => tf.Tensor) =>
+          (...a: tf.Tensor[]) =>
+            tf.sum(tf.mul(w, f(a[0] as tf.Tensor4D, a[1] as tf.Tensor4D, a[2] as tf.Tensor1D)));
+        const fused = (a: tf.Tensor4D, k: tf.Tensor4D, b: tf.Tensor1D) =>
+          fusedConv(a, k, b, options);
+        const reference = (a: tf.Tensor4D, k: tf.Tensor4D, b: tf.Tensor1D) =>
+          composed(a, k, b, c, activation);
+        const y = fused(x, kernel, bias);
+        const yRef = reference(x, kernel, bias);
+        expect(y.shape).toEqual(yRef.shape);
+        expect(relativeError(values(y), values(yRef))).toBeLessThan(1e-5);
+        const g = tf.grads(loss(fused))([x, kernel, bias]);
+        const gRef = tf.grads(loss(reference))([x, kernel, bias]);
+        for (let i = 0; i < 3; i++) {
+          expect(g[i]?.shape).toEqual(gRef[i]?.shape);
+          expect(
+            relativeError(values(g[i] as tf.Tensor), values(gRef[i] as tf.Tensor)),
+          ).toBeLessThan(1e-5);
+        }
+        tf.dispose([x, kernel, bias, w, y, yRef, ...g, ...gRef]);
+        expect(tf.memory().numTensors).toBe(before);
+      },
+    );
+  }
+
+  it('the gradient agrees with central differences of the loss along a random direction', async () => {
+    await initBackend({ backend });
+    const c = cases[2] as Case;
+    const [x, kernel, bias, w] = inputs(c, 5);
+    const rng = Rng.fromSeed(6);
+    const dirs = [x, kernel, bias].map((t) => rng.normal(t.shape));
+    const L = (a: tf.Tensor, k: tf.Tensor, b: tf.Tensor): number =>
+      tf.tidy(
+        () =>
+          tf
+            .sum(
+              tf.mul(
+                w,
+                fusedConv(a as tf.Tensor4D, k as tf.Tensor4D, b as tf.Tensor1D, {
+                  stride: c.stride,
+                  padding: c.padding,
+                  activation: 'relu',
+                }),
+              ),
+            )
+            .dataSync()[0] as number,
+      );
+    const g = tf.grads((a: tf.Tensor, k: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(
+        tf.mul(
+          w,
+          fusedConv(a as tf.Tensor4D, k as tf.Tensor4D, b as tf.Tensor1D, {
+            stride: c.stride,
+            padding: c.padding,
+            activation: 'relu',
+          }),
+        ),
+      ),
+    )([x, kernel, bias]);
+    const eps = 1e-3;
+    for (let i = 0; i < 3; i++) {
+      const at = (s: number) =>
+        tf.tidy(() =>
+          L(
+            ...([x, kernel, bias].map((t, j) =>
+              j === i ? tf.add(t, tf.mul(s, dirs[j] as tf.Tensor)) : t,
+            ) as [tf.Tensor, tf.Tensor, tf.Tensor]),
+          ),
+        );
+      const fd = (at(eps) - at(-eps)) / (2 * eps);
+      const analytic = tf.tidy(
+        () => tf.sum(tf.mul(g[i] as tf.Tensor, dirs[i] as tf.Tensor)).dataSync()[0] as number,
+      );
+      // relu is piecewise linear, so the central difference is exact up to float32 round-off
+      // (about 1e-4 of the derivative here) unless a pre-activation lies within ±eps of its
+      // kink, where a term changes slope; eps = 1e-3 keeps every one clear for this seed.
+      expect(Math.abs(fd - analytic)).toBeLessThan(2e-3 * Math.abs(analytic));
+    }
+    tf.dispose([x, kernel, bias, w, ...dirs, ...g]);
+  });
+
+  it('gradients of gradients equal those of the composition', async () => {
+    await initBackend({ backend });
+    const c = cases[0] as Case;
+    const [x, kernel, bias, w] = inputs(c, 9);
+    // ∂/∂K of ‖∂L/∂x‖², which differentiates the backward pass once more.
+    const outer =
+      (activation: FusedConvActivation, useFused: boolean) =>
+      (k: tf.Tensor): tf.Scalar => {
+        const inner = tf.grad((a: tf.Tensor) => {
+          const y = useFused
+            ? fusedConv(a as tf.Tensor4D, k as tf.Tensor4D, bias, { activation })
+            : composed(a as tf.Tensor4D, k as tf.Tensor4D, bias, c, activation);
+          return tf.sum(tf.mul(w, tf.mul(y, y)));
+        });
+        const gx = inner(x);
+        return tf.sum(tf.mul(gx, gx));
+      };
+    for (const activation of FUSED_CONV_ACTIVATIONS) {
+      const a = tf.grad(outer(activation, true))(kernel);
+      const b = tf.grad(outer(activation, false))(kernel);
+      expect(relativeError(values(a), values(b))).toBeLessThan(1e-4);
+      tf.dispose([a, b]);
+    }
+    tf.dispose([x, kernel, bias, w]);
+  });
+
+  it('runs one FusedConv2D kernel forward and no separate add or relu while a tape records', async () => {
+    await initBackend({ backend });
+    const c = cases[0] as Case;
+    const [x, kernel, bias, w] = inputs(c, 2);
+    const info = await tf.profile(() => {
+      const g = tf.grads((k: tf.Tensor) =>
+        tf.sum(tf.mul(w, fusedConv(x, k as tf.Tensor4D, bias, { activation: 'relu' }))),
+      )([kernel]);
+      tf.dispose(g);
+    });
+    const names = info.kernels.map((k) => k.name);
+    expect(names).toContain('FusedConv2D');
+    expect(names).not.toContain('Relu');
+    expect(names).not.toContain('Conv2D');
+    expect(names).toContain('Conv2DBackpropFilter');
+    tf.dispose([x, kernel, bias, w]);
+  });
+
+  it('accepts a rank-3 input and matches the batched result', async () => {
+    await initBackend({ backend });
+    const c = cases[2] as Case;
+    const [x, kernel, bias, w] = inputs(c, 4);
+    const x3 = tf.tidy(() => tf.squeeze(tf.slice(x, [0, 0, 0, 0], [1, -1, -1, -1]), [0]));
+    const options = { stride: c.stride, padding: c.padding, activation: 'relu' as const };
+    const y3 = fusedConv(x3 as tf.Tensor3D, kernel, bias, options);
+    const y4 = tf.tidy(() => fusedConv(tf.expandDims(x3, 0) as tf.Tensor4D, kernel, bias, options));
+    expect(y3.shape).toEqual(y4.shape.slice(1));
+    expect(relativeError(values(y3), values(y4))).toBe(0);
+    tf.dispose([x, kernel, bias, w, x3, y3, y4]);
+  });
+});
+
+describe('fusedConv validation', () => {
+  it('names the argument and says what to do', () => {
+    const x = tf.zeros([1, 5, 5, 2]) as tf.Tensor4D;
+    const kernel = tf.zeros([3, 3, 2, 4]) as tf.Tensor4D;
+    const bias = tf.zeros([4]) as tf.Tensor1D;
+    const bias3 = tf.zeros([3]) as tf.Tensor1D;
+    const x3 = tf.zeros([1, 5, 5, 3]) as tf.Tensor4D;
+    expect(() => fusedConv(x, kernel, bias3)).toThrow(ShapeError);
+    expect(() => fusedConv(x, kernel, bias3)).toThrow(
+      /fusedConv: bias \[3\] does not match the kernel's 4 output channels/,
+    );
+    expect(() => fusedConv(x3, kernel, bias)).toThrow(/fusedConv: x has 3 channels/);
+    expect(() =>
+      fusedConv(x, kernel, bias, { activation: 'tanh' as unknown as FusedConvActivation }),
+    ).toThrow(ValueError);
+    expect(() =>
+      fusedConv(x, kernel, bias, { activation: 'tanh' as unknown as FusedConvActivation }),
+    ).toThrow(/activation must be one of 'linear', 'relu', got "tanh"/);
+    tf.dispose([x, kernel, bias, bias3, x3]);
+  });
+});
