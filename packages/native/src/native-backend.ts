@@ -8,6 +8,7 @@ import type { NativeAddon } from './addon.js';
  * Disposed tensors' arrays are kept for reuse up to this many bytes, or up to
  * {@link WORKING_SET_MARGIN} times the most bytes the native kernels' outputs have held at once
  * when that is more (a training step's working set, which a step then reuses without allocating).
+ * When a disposed array does not fit, arrays of the least recently used sizes make room for it.
  */
 const POOL_BYTES = 256 * 1024 * 1024;
 /** The pool's room over the largest working set seen (arrays of other sizes left over). */
@@ -59,7 +60,9 @@ export class NativeBackend extends MathBackendCPU {
    * faults of a fresh allocation, which cost more than the kernel.
    */
   alloc(length: number): Float32Array {
-    const recycled = this.pool.get(length)?.pop();
+    const list = this.pool.get(length);
+    if (list !== undefined) this.touch(length, list);
+    const recycled = list?.pop();
     const values = recycled ?? new Float32Array(length);
     if (recycled !== undefined) this.pooledBytes -= recycled.byteLength;
     else this.owned.add(values);
@@ -101,18 +104,41 @@ export class NativeBackend extends MathBackendCPU {
     const freed = super.disposeData(dataId, force);
     if (freed && !this.data.has(dataId) && this.release(values)) {
       const array = values as Float32Array;
-      if (
-        this.pooledBytes + array.byteLength <=
-        Math.max(POOL_BYTES, WORKING_SET_MARGIN * this.peakLiveBytes)
-      ) {
-        const list = this.pool.get(array.length);
-        if (list === undefined) this.pool.set(array.length, [array]);
-        else list.push(array);
+      const cap = Math.max(POOL_BYTES, WORKING_SET_MARGIN * this.peakLiveBytes);
+      if (this.pooledBytes + array.byteLength > cap)
+        this.evict(cap - array.byteLength, array.length);
+      if (this.pooledBytes + array.byteLength <= cap) {
+        const list = this.pool.get(array.length) ?? [];
+        list.push(array);
+        this.touch(array.length, list);
         this.pooledBytes += array.byteLength;
         this.owned.add(array);
       }
     }
     return freed;
+  }
+
+  /** Moves the arrays of `length` to the most recently used end of the pool's order. */
+  private touch(length: number, list: Float32Array[]): void {
+    this.pool.delete(length);
+    this.pool.set(length, list);
+  }
+
+  /**
+   * Drops pooled arrays of the least recently used lengths other than `keep` until the pool
+   * holds at most `bytes`. When the sizes change (a validation pass at another batch size, the
+   * next level of a multilevel schedule), arrays of the old sizes would otherwise fill the pool
+   * and the new working set would be allocated afresh, page by page, at every step.
+   */
+  private evict(bytes: number, keep: number): void {
+    for (const [length, list] of this.pool) {
+      if (this.pooledBytes <= bytes) return;
+      if (length === keep) continue;
+      while (list.length > 0 && this.pooledBytes > bytes) {
+        this.pooledBytes -= (list.pop() as Float32Array).byteLength;
+      }
+      if (list.length === 0) this.pool.delete(length);
+    }
   }
 
   override dispose(): void {

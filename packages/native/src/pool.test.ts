@@ -73,4 +73,29 @@ describe('the native backend reuses output memory safely', () => {
     expect(second[3]?.dataSync()[length - 1]).toBe(1.5);
     tf.dispose([x, ...second]);
   });
+
+  it('makes room for a new size by dropping the least recently used one', () => {
+    // 4 results of 72 MiB fill the pool; then 4 of 96 MiB are live at once (384 MiB, so the pool
+    // may hold 1.25 × 384 = 480 MiB) and disposed. Without eviction only two of them fit next to
+    // the 288 MiB of the old size; dropping old arrays keeps all four for the next four results.
+    const arrays = (ts: tf.Tensor[]): unknown[] =>
+      ts.map(
+        (t) =>
+          (tf.backend() as unknown as { data: { get(id: object): { values: unknown } } }).data.get(
+            t.dataId,
+          ).values,
+      );
+    const old = tf.fill([18 * 1024 * 1024], 0.5);
+    tf.dispose([0, 1, 2, 3].map(() => tf.relu(old)));
+    old.dispose();
+    const x = tf.fill([24 * 1024 * 1024], 2.5);
+    const first = [0, 1, 2, 3].map(() => tf.relu(x));
+    const before = arrays(first);
+    tf.dispose(first);
+    const second = [0, 1, 2, 3].map(() => tf.relu(x));
+    const after = arrays(second);
+    expect(after.filter((a) => before.includes(a)).length).toBe(4);
+    expect(second[2]?.dataSync()[5]).toBe(2.5);
+    tf.dispose([x, ...second]);
+  });
 });
