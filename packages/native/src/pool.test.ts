@@ -13,6 +13,12 @@ afterAll(async () => {
   await tf.setBackend('cpu');
 });
 
+/** The arrays holding the tensors' values on the native backend. */
+function arrays(ts: tf.Tensor[]): unknown[] {
+  const backend = tf.backend() as unknown as { data: { get(id: object): { values: unknown } } };
+  return ts.map((t) => backend.data.get(t.dataId).values);
+}
+
 describe('the native backend reuses output memory safely', () => {
   it('recycles the array of a disposed result for the next result of that size', () => {
     const x = tf.tensor1d([1, 2, 3, 4]);
@@ -55,13 +61,6 @@ describe('the native backend reuses output memory safely', () => {
     // the next four results of that size, so a large training step allocates nothing new.
     const length = 18 * 1024 * 1024;
     const x = tf.fill([length], 1.5);
-    const arrays = (ts: tf.Tensor[]): unknown[] =>
-      ts.map(
-        (t) =>
-          (tf.backend() as unknown as { data: { get(id: object): { values: unknown } } }).data.get(
-            t.dataId,
-          ).values,
-      );
     const first = [0, 1, 2, 3].map(() => tf.relu(x));
     const before = arrays(first);
     tf.dispose(first);
@@ -78,13 +77,6 @@ describe('the native backend reuses output memory safely', () => {
     // 4 results of 72 MiB fill the pool; then 4 of 96 MiB are live at once (384 MiB, so the pool
     // may hold 1.25 × 384 = 480 MiB) and disposed. Without eviction only two of them fit next to
     // the 288 MiB of the old size; dropping old arrays keeps all four for the next four results.
-    const arrays = (ts: tf.Tensor[]): unknown[] =>
-      ts.map(
-        (t) =>
-          (tf.backend() as unknown as { data: { get(id: object): { values: unknown } } }).data.get(
-            t.dataId,
-          ).values,
-      );
     const old = tf.fill([18 * 1024 * 1024], 0.5);
     tf.dispose([0, 1, 2, 3].map(() => tf.relu(old)));
     old.dispose();

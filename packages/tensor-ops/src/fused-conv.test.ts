@@ -2,32 +2,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { relativeError } from '../test/compare-backends.js';
+import { type Conv2dCase, conv2dCases } from '../test/conv2d-cases.js';
 import { initBackend } from './backend.js';
-import { type ConvPadding, conv } from './conv-operator.js';
+import { type ConvOptions, type ConvPadding, conv } from './conv-operator.js';
 import { ShapeError, ValueError } from './errors.js';
 import { FUSED_CONV_ACTIVATIONS, type FusedConvActivation, fusedConv } from './fused-conv.js';
 import { Rng } from './rng.js';
 
-interface Case {
-  readonly batch: number;
-  readonly size: readonly [number, number];
-  readonly kernel: readonly [number, number];
-  readonly cin: number;
-  readonly cout: number;
-  readonly stride: number;
-  readonly padding: ConvPadding;
-}
-
-const cases: Case[] = [
-  { batch: 2, size: [6, 6], kernel: [3, 3], cin: 4, cout: 4, stride: 1, padding: 'same' },
-  { batch: 1, size: [5, 7], kernel: [3, 3], cin: 1, cout: 3, stride: 1, padding: 'valid' },
-  { batch: 3, size: [7, 7], kernel: [3, 3], cin: 3, cout: 2, stride: 2, padding: 'same' },
-  { batch: 2, size: [5, 5], kernel: [1, 1], cin: 3, cout: 5, stride: 1, padding: 'same' },
-  { batch: 1, size: [6, 5], kernel: [3, 2], cin: 2, cout: 2, stride: 2, padding: 1 },
-];
-
-function label(c: Case): string {
-  return `${c.batch}×${c.size.join('×')}×${c.cin} → ${c.cout}, kernel ${c.kernel.join('×')}, stride ${c.stride}, padding ${JSON.stringify(c.padding)}`;
+/** Every shared convolution case that TF.js's default output rounding covers. */
+const cases = conv2dCases.filter((c) => c.rounding === undefined);
+/** `conv`'s options for a case. */
+function convOptions(c: Conv2dCase): ConvOptions {
+  return { stride: c.strides, padding: c.pad as ConvPadding };
 }
 
 /** The reference: convolution, bias and activation as three separate ops. */
@@ -35,21 +21,21 @@ function composed(
   x: tf.Tensor4D,
   kernel: tf.Tensor4D,
   bias: tf.Tensor1D,
-  c: Case,
+  c: Conv2dCase,
   activation: FusedConvActivation,
 ): tf.Tensor {
   return tf.tidy(() => {
-    const z = tf.add(conv(x, kernel, { stride: c.stride, padding: c.padding }), bias);
+    const z = tf.add(conv(x, kernel, convOptions(c)), bias);
     return activation === 'relu' ? tf.relu(z) : z;
   });
 }
 
-function inputs(c: Case, seed: number): [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor] {
+function inputs(c: Conv2dCase, seed: number): [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor] {
   const rng = Rng.fromSeed(seed);
-  const x = rng.normal([c.batch, ...c.size, c.cin]) as tf.Tensor4D;
-  const kernel = rng.normal([...c.kernel, c.cin, c.cout], { std: 0.5 }) as tf.Tensor4D;
-  const bias = rng.normal([c.cout], { std: 0.5 }) as tf.Tensor1D;
-  const probe = conv(x, kernel, { stride: c.stride, padding: c.padding });
+  const x = rng.normal(c.x) as tf.Tensor4D;
+  const kernel = rng.normal(c.filter, { std: 0.5 }) as tf.Tensor4D;
+  const bias = rng.normal([c.filter[3]], { std: 0.5 }) as tf.Tensor1D;
+  const probe = conv(x, kernel, convOptions(c));
   const outShape = probe.shape;
   probe.dispose();
   const weights = rng.normal(outShape);
@@ -62,13 +48,13 @@ function values(t: tf.Tensor): Float32Array {
 
 describe.each(['cpu', 'wasm', 'native'] as const)('fusedConv on %s', (backend) => {
   for (const activation of FUSED_CONV_ACTIVATIONS) {
-    it.each(cases.map((c) => [label(c), c] as const))(
+    it.each(cases.map((c) => [c.name, c] as const))(
       `${activation}: values and the gradients in x, K and b equal those of conv, add and ${activation}: %s`,
       async (_name, c) => {
         await initBackend({ backend });
         const before = tf.memory().numTensors;
         const [x, kernel, bias, w] = inputs(c, 11);
-        const options = { stride: c.stride, padding: c.padding, activation };
+        const options = { ...convOptions(c), activation };
         const loss =
           (f: (x: tf.Tensor4D, k: tf.Tensor4D, b: tf.Tensor1D) => tf.Tensor) =>
           (...a: tf.Tensor[]) =>
@@ -95,65 +81,57 @@ describe.each(['cpu', 'wasm', 'native'] as const)('fusedConv on %s', (backend) =
     );
   }
 
-  it('the gradient agrees with central differences of the loss along a random direction', async () => {
-    await initBackend({ backend });
-    const c = cases[2] as Case;
-    const [x, kernel, bias, w] = inputs(c, 5);
-    const rng = Rng.fromSeed(6);
-    const dirs = [x, kernel, bias].map((t) => rng.normal(t.shape));
-    const L = (a: tf.Tensor, k: tf.Tensor, b: tf.Tensor): number =>
-      tf.tidy(
-        () =>
-          tf
-            .sum(
-              tf.mul(
-                w,
-                fusedConv(a as tf.Tensor4D, k as tf.Tensor4D, b as tf.Tensor1D, {
-                  stride: c.stride,
-                  padding: c.padding,
-                  activation: 'relu',
-                }),
-              ),
-            )
-            .dataSync()[0] as number,
-      );
-    const g = tf.grads((a: tf.Tensor, k: tf.Tensor, b: tf.Tensor) =>
-      tf.sum(
-        tf.mul(
-          w,
-          fusedConv(a as tf.Tensor4D, k as tf.Tensor4D, b as tf.Tensor1D, {
-            stride: c.stride,
-            padding: c.padding,
-            activation: 'relu',
-          }),
-        ),
-      ),
-    )([x, kernel, bias]);
-    const eps = 1e-3;
-    for (let i = 0; i < 3; i++) {
-      const at = (s: number) =>
-        tf.tidy(() =>
-          L(
-            ...([x, kernel, bias].map((t, j) =>
-              j === i ? tf.add(t, tf.mul(s, dirs[j] as tf.Tensor)) : t,
-            ) as [tf.Tensor, tf.Tensor, tf.Tensor]),
+  it.each([...FUSED_CONV_ACTIVATIONS])(
+    '%s: the gradient agrees with central differences of the loss along random directions',
+    async (activation) => {
+      await initBackend({ backend });
+      const c = cases[0] as Conv2dCase;
+      const [x, kernel, bias, w] = inputs(c, 5);
+      const rng = Rng.fromSeed(6);
+      const dirs = [x, kernel, bias].map((t) => rng.normal(t.shape));
+      const options = { ...convOptions(c), activation };
+      const loss = (...a: tf.Tensor[]): tf.Scalar =>
+        tf.sum(
+          tf.mul(
+            w,
+            fusedConv(a[0] as tf.Tensor4D, a[1] as tf.Tensor4D, a[2] as tf.Tensor1D, options),
           ),
         );
-      const fd = (at(eps) - at(-eps)) / (2 * eps);
-      const analytic = tf.tidy(
-        () => tf.sum(tf.mul(g[i] as tf.Tensor, dirs[i] as tf.Tensor)).dataSync()[0] as number,
-      );
-      // relu is piecewise linear, so the central difference is exact up to float32 round-off
-      // (about 1e-4 of the derivative here) unless a pre-activation lies within ±eps of its
-      // kink, where a term changes slope; eps = 1e-3 keeps every one clear for this seed.
-      expect(Math.abs(fd - analytic)).toBeLessThan(2e-3 * Math.abs(analytic));
-    }
-    tf.dispose([x, kernel, bias, w, ...dirs, ...g]);
-  });
+      const g = tf.grads(loss)([x, kernel, bias]);
+      const eps = 1e-3;
+      for (let i = 0; i < 3; i++) {
+        const shifted = (s: number): tf.Tensor[] =>
+          [x, kernel, bias].map((t, j) =>
+            j === i ? tf.add(t, tf.mul(s, dirs[j] as tf.Tensor)) : t,
+          );
+        const [lossPlus, lossMinus, crossings] = tf.tidy(() => {
+          const plus = shifted(eps);
+          const minus = shifted(-eps);
+          // The loss is linear in each argument for 'linear' and piecewise linear for 'relu',
+          // so the central difference is exact up to float32 round-off unless a pre-activation
+          // changes sign within ±eps: count those (none for this seed and eps).
+          const pre = (a: tf.Tensor[]) =>
+            composed(a[0] as tf.Tensor4D, a[1] as tf.Tensor4D, a[2] as tf.Tensor1D, c, 'linear');
+          const sign = (a: tf.Tensor[]) => tf.sign(pre(a));
+          const changed = tf.sum(tf.cast(tf.notEqual(sign(plus), sign(minus)), 'float32'));
+          return [loss(...plus), loss(...minus), changed].map((t) => t.dataSync()[0] as number);
+        }) as [number, number, number];
+        if (activation === 'relu') expect(crossings).toBe(0);
+        const fd = (lossPlus - lossMinus) / (2 * eps);
+        const analytic = tf.tidy(
+          () => tf.sum(tf.mul(g[i] as tf.Tensor, dirs[i] as tf.Tensor)).dataSync()[0] as number,
+        );
+        // The round-off of the two float32 losses, divided by 2·eps, stays below 2e-3 of these
+        // derivatives.
+        expect(Math.abs(fd - analytic)).toBeLessThan(2e-3 * Math.abs(analytic));
+      }
+      tf.dispose([x, kernel, bias, w, ...dirs, ...g]);
+    },
+  );
 
   it('gradients of gradients equal those of the composition', async () => {
     await initBackend({ backend });
-    const c = cases[0] as Case;
+    const c = cases[0] as Conv2dCase;
     const [x, kernel, bias, w] = inputs(c, 9);
     // ∂/∂K of ‖∂L/∂x‖², which differentiates the backward pass once more.
     const outer =
@@ -179,7 +157,7 @@ describe.each(['cpu', 'wasm', 'native'] as const)('fusedConv on %s', (backend) =
 
   it('runs one FusedConv2D kernel forward and no separate add or relu while a tape records', async () => {
     await initBackend({ backend });
-    const c = cases[0] as Case;
+    const c = cases[0] as Conv2dCase;
     const [x, kernel, bias, w] = inputs(c, 2);
     const info = await tf.profile(() => {
       const g = tf.grads((k: tf.Tensor) =>
@@ -197,10 +175,10 @@ describe.each(['cpu', 'wasm', 'native'] as const)('fusedConv on %s', (backend) =
 
   it('accepts a rank-3 input and matches the batched result', async () => {
     await initBackend({ backend });
-    const c = cases[2] as Case;
+    const c = cases[2] as Conv2dCase;
     const [x, kernel, bias, w] = inputs(c, 4);
     const x3 = tf.tidy(() => tf.squeeze(tf.slice(x, [0, 0, 0, 0], [1, -1, -1, -1]), [0]));
-    const options = { stride: c.stride, padding: c.padding, activation: 'relu' as const };
+    const options = { ...convOptions(c), activation: 'relu' as const };
     const y3 = fusedConv(x3 as tf.Tensor3D, kernel, bias, options);
     const y4 = tf.tidy(() => fusedConv(tf.expandDims(x3, 0) as tf.Tensor4D, kernel, bias, options));
     expect(y3.shape).toEqual(y4.shape.slice(1));
