@@ -173,6 +173,23 @@ describe.each(['cpu', 'wasm', 'native'] as const)('fusedConv on %s', (backend) =
     tf.dispose([x, kernel, bias, w]);
   });
 
+  it('accepts a bias that is a reshaped row of a larger tensor', async () => {
+    await initBackend({ backend });
+    const c = cases[0] as Conv2dCase;
+    const [x, kernel, bias, w] = inputs(c, 8);
+    // A bias read from a [steps, m] table, as the ODE blocks' controls hold it.
+    const table = tf.tidy(() => tf.stack([bias, tf.neg(bias)]));
+    const row = tf.tidy(() => tf.reshape(tf.slice(table, [0, 0], [1, -1]), [-1]) as tf.Tensor1D);
+    const view = tf.tidy(() => tf.reshape(tf.expandDims(bias, 0), [-1]) as tf.Tensor1D);
+    for (const b of [row, view]) {
+      const y = fusedConv(x, kernel, b, { ...convOptions(c), activation: 'relu' });
+      const yRef = composed(x, kernel, bias, c, 'relu');
+      expect(relativeError(values(y), values(yRef))).toBeLessThan(1e-5);
+      tf.dispose([y, yRef]);
+    }
+    tf.dispose([x, kernel, bias, w, table, row, view]);
+  });
+
   it('accepts a rank-3 input and matches the batched result', async () => {
     await initBackend({ backend });
     const c = cases[2] as Conv2dCase;

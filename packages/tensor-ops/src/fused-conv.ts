@@ -161,6 +161,10 @@ export function fusedConv<T extends tf.Tensor3D | tf.Tensor4D>(
   return tf.tidy(() => {
     ensureGradient();
     const x4 = (x.rank === 3 ? tf.expandDims(x, 0) : x) as tf.Tensor4D;
+    // The wasm backend's FusedConv2D checks the shape the bias's memory was written with, not
+    // the tensor's, and refuses a bias that is a reshaped view of a larger tensor (a row of the
+    // controls, say). A copy of its own (m floats) satisfies it.
+    const b = tf.getBackend() === 'wasm' ? tf.add(bias, tf.scalar(0)) : bias;
     const attrs: Attrs = {
       strides,
       pad,
@@ -173,7 +177,7 @@ export function fusedConv<T extends tf.Tensor3D | tf.Tensor4D>(
       .engine()
       .runKernel(
         tf.FusedConv2D,
-        { x: x4, filter: kernel, bias },
+        { x: x4, filter: kernel, bias: b },
         attrs as unknown as tf.NamedAttrMap,
       ) as tf.Tensor4D;
     return (x.rank === 3 ? tf.squeeze(y, [0]) : y) as T;
