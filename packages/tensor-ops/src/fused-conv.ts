@@ -76,9 +76,9 @@ const FUSED_CONV_GRADIENT: tf.GradConfig = {
   gradFunc: (dy, saved, attrs) => {
     const [x, filter, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
     const { strides, pad, activation } = attrs as unknown as Attrs;
-    if (activation !== 'linear' && activation !== 'relu') {
+    if (!isFusedConvActivation(activation)) {
       throw new ValueError(
-        `FusedConv2D: no registered gradient for the activation '${String(activation)}'; use fusedConv with 'linear' or 'relu'`,
+        `FusedConv2D: no registered gradient for the activation '${String(activation)}'; use fusedConv with one of ${FUSED_CONV_ACTIVATIONS.map((a) => `'${a}'`).join(', ')}`,
       );
     }
     const g = activation === 'relu' ? reluBackward(dy as tf.Tensor, y) : (dy as tf.Tensor4D);
