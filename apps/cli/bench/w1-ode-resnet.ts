@@ -62,14 +62,16 @@ function initParams(rng: Rng, channels: number): Params {
 
 /**
  * Logits of the ODE-ResNet: opening conv + ReLU, 8 Euler steps, 2×2 average pool, dense. Each
- * `relu(conv(y, K) + b)` is one kernel ({@link fusedConv}), as in Runge's ResNet dynamics.
+ * Euler step is `y + relu(conv(y, hK) + hb)` (`h·relu(z) = relu(h z)`), the convolution, bias and
+ * ReLU one kernel ({@link fusedConv}), as Runge's ResNet dynamics evaluate `h·f` in `solve`.
  */
 function forward(p: Params, images: tf.Tensor4D): tf.Tensor2D {
   const relu = { activation: 'relu' } as const;
   let y = fusedConv(images, p.open as tf.Tensor4D, p.openBias as tf.Tensor1D, relu);
   for (let j = 0; j < STEPS; j++) {
-    const f = fusedConv(y, p.kernels[j] as tf.Tensor4D, p.biases[j] as tf.Tensor1D, relu);
-    y = tf.add(y, tf.mul(H, f));
+    const K = tf.mul(p.kernels[j] as tf.Tensor4D, H) as tf.Tensor4D;
+    const b = tf.mul(p.biases[j] as tf.Tensor1D, H) as tf.Tensor1D;
+    y = tf.add(y, fusedConv(y, K, b, relu));
   }
   const pooled = tf.avgPool(y, 2, 2, 'valid');
   const flat = tf.reshape(pooled, [images.shape[0], -1]);

@@ -117,11 +117,17 @@ export function blockDynamics(s: {
     case 'hamiltonian':
       return { kind: 'partitioned', f: hamiltonianDynamics({ activation: s.activation }) };
     case 'resnet':
-      return { kind: 'features', f: resnetDynamics({ activation: s.activation }) as Plain };
+      return {
+        kind: 'features',
+        f: resnetDynamics({ activation: s.activation }) as unknown as Plain,
+      };
     case 'resnet2':
       return { kind: 'features', f: resnet2Dynamics({ activation: s.activation }) as Plain };
     case 'parabolic':
-      return { kind: 'features', f: parabolicDynamics({ activation: s.activation }) as Plain };
+      return {
+        kind: 'features',
+        f: parabolicDynamics({ activation: s.activation }) as unknown as Plain,
+      };
     case 'antisymmetric':
       return {
         kind: 'features',

@@ -1,8 +1,10 @@
+import { type ScaledDynamics, withScaled } from '@runge/integrators';
 import { assertOneOf } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { ACTIVATIONS, type ActivationName, activate } from './activations.js';
 import { activatedOperator } from './internal/activated-operator.js';
 import { applyK } from './internal/operator.js';
+import { isPositivelyHomogeneous } from './internal/positive-homogeneity.js';
 
 /**
  * The weights of one layer at one time: the operator `K` and the bias `b`.
@@ -39,6 +41,10 @@ export interface DynamicsOptions {
  * Euler step `Y + h f(Y)` is a residual block. `K` must map the features to themselves
  * (`[d, d]` or `[k, k, c, c]`).
  *
+ * The dynamics carry their scaled evaluation (`withScaled` of `@runge/integrators`): for a
+ * positively homogeneous `σ` (relu, leakyRelu, linear) and `c > 0`, `c f = σ(cK Y + cb)`, so a
+ * forward Euler step in `solve` scales the 3×3 kernel and the bias instead of the feature maps.
+ *
  * @param options - `activation` (default `'relu'`).
  * @returns `f(t, Y, { K, b })` for `Y: [batch, d]` or `[batch, H, W, c]`, output shaped like `Y`.
  * @throws {@link @runge/tensor-ops!ValueError} for an unknown activation.
@@ -49,10 +55,21 @@ export interface DynamicsOptions {
  * const next = tf.add(Y, tf.mul(1 / 8, dY));  // one ResNet step with h = 1/8
  * ```
  */
-export function resnetDynamics(options: DynamicsOptions = {}): FeatureDynamics<KernelWeights> {
+export function resnetDynamics(
+  options: DynamicsOptions = {},
+): ScaledDynamics<tf.Tensor, KernelWeights> {
   const activation = assertOneOf(options.activation ?? 'relu', ACTIVATIONS, 'activation');
-  return (_t, y, { K, b }) =>
-    tf.tidy(() => activatedOperator(y, K, b, activation, 'resnet dynamics'));
+  const where = 'resnet dynamics';
+  const homogeneous = isPositivelyHomogeneous(activation);
+  return withScaled<tf.Tensor, KernelWeights>(
+    (_t, y, { K, b }) => tf.tidy(() => activatedOperator(y, K, b, activation, where)),
+    (_t, y, { K, b }, c) =>
+      tf.tidy(() =>
+        homogeneous && c > 0
+          ? activatedOperator(y, tf.mul(K, c), tf.mul(b, c), activation, where)
+          : tf.mul(activatedOperator(y, K, b, activation, where), c),
+      ),
+  );
 }
 
 /**

@@ -29,8 +29,20 @@ export interface StageResult {
 /** A right-hand side at stage time `t` of a step from `a` to `b` (the step decides control pieces). */
 export type StageFn = (t: number, y: Leaves, a: number, b: number) => StageResult;
 
+/**
+ * `c` times the right-hand side at stage time `t` of a step from `a` to `b`, evaluated directly
+ * (see `withScaled`).
+ */
+export type ScaledStageFn = (t: number, y: Leaves, a: number, b: number, c: number) => StageResult;
+
 /** Options of {@link rkStep}. */
 export interface RkStepOptions {
+  /**
+   * Evaluate each stage that enters the step once, with coefficient `c`, as `scaled(…, c)` and
+   * add it unscaled. Not with `first`, `needLast` or `error`, nor for an FSAL tableau (their
+   * stages are reused); the result then has no `last`.
+   */
+  readonly scaled?: ScaledStageFn;
   /** The first stage, already known (first-same-as-last reuse). */
   readonly first?: StageResult;
   /** Evaluate the last stage of an FSAL tableau (needed for its error estimate and the next step). */
@@ -72,6 +84,15 @@ export function rkStep(
   let nfe = 0;
   let yNew: Leaves | undefined;
   const needLast = options.needLast === true || options.error !== undefined;
+  const pre =
+    options.scaled !== undefined &&
+    options.first === undefined &&
+    !needLast &&
+    tableau.fsal !== true
+      ? singleUseCoefficients(tableau)
+      : null;
+  // The coefficient of stage j in a combination: 1 when the stage was evaluated scaled.
+  const coef = (j: number, w: number): number => (pre !== null && pre[j] !== null ? 1 : h * w);
   for (let i = 0; i < s; i++) {
     if (i === 0 && options.first !== undefined) {
       ks.push(options.first);
@@ -92,15 +113,24 @@ export function rkStep(
       const row = a[i] as readonly number[];
       yi = axpy(
         y,
-        row.map((aij, j): Term => [h * aij, (ks[j] as StageResult).k]),
+        row.map((aij, j): Term => [aij === 0 ? 0 : coef(j, aij), (ks[j] as StageResult).k]),
       );
     }
-    ks.push(fn(t + (c[i] as number) * h, yi, t, end));
+    const ti = t + (c[i] as number) * h;
+    const scale = pre?.[i] ?? null;
+    ks.push(
+      scale !== null && options.scaled !== undefined
+        ? options.scaled(ti, yi, t, end, h * scale)
+        : fn(ti, yi, t, end),
+    );
     nfe++;
   }
   yNew ??= axpy(
     y,
-    ks.map((k, j): Term => [h * (b[j] as number), k.k]),
+    ks.map((k, j): Term => {
+      const bj = b[j] as number;
+      return [bj === 0 ? 0 : coef(j, bj), k.k];
+    }),
   );
   let err: tf.Scalar | undefined;
   if (options.error !== undefined) {
@@ -124,7 +154,7 @@ export function rkStep(
       if (leaves !== null) quad.push({ slot, leaves });
     }
   }
-  const last = ks[ks.length - 1];
+  const last = pre === null ? ks[ks.length - 1] : undefined;
   return {
     y: yNew,
     ...(last ? { last } : {}),
@@ -132,6 +162,20 @@ export function rkStep(
     ...(quad ? { quad } : {}),
     nfe,
   };
+}
+
+/**
+ * Per stage, the one nonzero coefficient with which it enters the step (`a_ij` of a later stage,
+ * or `b_i`), or `null` when it enters more than once or not at all; `null` for the whole
+ * tableau when no stage enters once.
+ */
+function singleUseCoefficients(tableau: ButcherTableau): (number | null)[] | null {
+  const { a, b } = tableau;
+  const once = b.map((bi, i) => {
+    const uses = [bi, ...a.slice(i + 1).map((row) => row[i] ?? 0)].filter((w) => w !== 0);
+    return uses.length === 1 ? (uses[0] as number) : null;
+  });
+  return once.some((w) => w !== null) ? once : null;
 }
 
 /**

@@ -45,6 +45,12 @@ export {
   regionBox,
   type Segment,
 } from './region-boundary.js';
+export {
+  type ScaledDynamics,
+  type ScaledRhs,
+  scaledOf,
+  withScaled,
+} from './scaled-dynamics.js';
 export { solve } from './solve.js';
 export type {
   PartitionedSolveOptions,

@@ -20,6 +20,7 @@ import { callRhs, checkDerivative, partitionOf } from './internal/state.js';
 import type { System } from './internal/system.js';
 import { resolveMethod } from './methods.js';
 import { validateSaveAt } from './save-at.js';
+import { scaledOf } from './scaled-dynamics.js';
 import type { Dynamics, PartitionedDynamics } from './types.js';
 
 const OPTION_KEYS = [
@@ -143,6 +144,7 @@ export function solveConfig(options: unknown): SolveConfig {
       );
     }
     const fg = f as Dynamics;
+    const scaled = scaledOf(fg);
     system = {
       kind: 'general',
       f: (t, yl, params) =>
@@ -151,6 +153,21 @@ export function solveConfig(options: unknown): SolveConfig {
           yl,
           'f',
         ),
+      ...(scaled === undefined
+        ? {}
+        : {
+            scaled: (t: number, yl: Leaves, params: TensorTree, c: number) =>
+              checkDerivative(
+                callRhs(
+                  'f.scaled',
+                  yl,
+                  params,
+                  () => treeFlatten(scaled(t, unflattenY(yl), params, c)).leaves,
+                ),
+                yl,
+                'f.scaled',
+              ),
+          }),
     };
   }
 

@@ -14,7 +14,10 @@ export function axpy(y: Leaves, terms: readonly Term[]): Leaves {
   const used = terms.filter(([c]) => c !== 0);
   return y.map((yi, i) => {
     if (used.length === 0) return tf.clone(yi);
-    const scaled = used.map(([c, x]) => tf.mul(x[i] as tf.Tensor, c));
+    // A coefficient 1 adds the leaf as it is (a stage evaluated already scaled).
+    const scaled = used.map(([c, x]) =>
+      c === 1 ? (x[i] as tf.Tensor) : tf.mul(x[i] as tf.Tensor, c),
+    );
     return scaled.length === 1 ? tf.add(yi, scaled[0] as tf.Tensor) : tf.addN([yi, ...scaled]);
   });
 }

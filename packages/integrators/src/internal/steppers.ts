@@ -1,6 +1,6 @@
 import { ValueError } from '@runge/tensor-ops';
 import type { ParamSource } from '../controls.js';
-import { rkStep, type StageFn, type StageResult } from '../explicit-rk.js';
+import { rkStep, type ScaledStageFn, type StageFn, type StageResult } from '../explicit-rk.js';
 import { leapfrogInverseLeaves, leapfrogLeaves, type PartitionedStages } from '../leapfrog.js';
 import type { ResolvedMethod } from '../methods.js';
 import type { Leaves } from './leaves.js';
@@ -39,6 +39,16 @@ export function stageFnOf(system: System, src: ParamSource): StageFn {
   return (t, y, a, b) => ({ k: freshOutputs(() => rhs(t, y, src.at(t, a, b).tree)) });
 }
 
+/**
+ * The general right-hand side's scaled evaluation as a stage function reading the parameters from
+ * `src`, when the dynamics carry one.
+ */
+export function scaledStageFnOf(system: System, src: ParamSource): ScaledStageFn | undefined {
+  if (system.kind !== 'general' || system.scaled === undefined) return undefined;
+  const scaled = system.scaled;
+  return (t, y, a, b, c) => ({ k: freshOutputs(() => scaled(t, y, src.at(t, a, b).tree, c)) });
+}
+
 /** The partitioned right-hand side as leapfrog stage functions reading the parameters from `src`. */
 export function partitionedStagesOf(
   system: Extract<System, { kind: 'partitioned' }>,
@@ -54,10 +64,11 @@ export function partitionedStagesOf(
 export function makeStepper(method: ResolvedMethod, system: System, src: ParamSource): Stepper {
   if (method.kind === 'rk') {
     const fn = stageFnOf(system, src);
+    const scaled = scaledStageFnOf(system, src);
     const { tableau } = method;
     return {
       step: (t, h, y) => {
-        const r = rkStep(tableau, fn, t, h, y);
+        const r = rkStep(tableau, fn, t, h, y, scaled === undefined ? {} : { scaled });
         return { y: r.y, nfe: r.nfe };
       },
       stageTimes: (t, h) => {

@@ -6,9 +6,12 @@ import { joinLeaves, type Partition, splitLeaves } from './state.js';
 /** A right-hand side over flat leaves. */
 export type FlatRhs = (t: number, y: Leaves, params: TensorTree) => Leaves;
 
+/** `c · F(t, y, θ)` over flat leaves, evaluated directly (see `withScaled`). */
+export type FlatScaledRhs = (t: number, y: Leaves, params: TensorTree, c: number) => Leaves;
+
 /** The user's dynamics, bound to flat leaves. */
 export type System =
-  | { readonly kind: 'general'; readonly f: FlatRhs }
+  | { readonly kind: 'general'; readonly f: FlatRhs; readonly scaled?: FlatScaledRhs }
   | {
       readonly kind: 'partitioned';
       readonly partition: Partition;
