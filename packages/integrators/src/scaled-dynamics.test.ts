@@ -68,6 +68,15 @@ function discrete(p: number, a: Mat = A): Mat {
 
 const ORDER = { euler: 1, midpoint: 2, heun: 2, rk4: 4 } as const;
 
+/** y(T) of `y' = f(y)` from Y0 with N fixed steps of `method` and θ = { A }, as numbers. */
+function solved(f: Dynamics<tf.Tensor, P>, method: keyof typeof ORDER): number[] {
+  return tf.tidy(() =>
+    values(
+      solve({ f, y0: tf.tensor2d(Y0), params: { A: tf.tensor2d(A) }, t1: T, steps: N, method }).y,
+    ),
+  );
+}
+
 describe('withScaled', () => {
   it('leaves f alone and is found by scaledOf', () => {
     const plain: Dynamics<tf.Tensor, P> = (_t, y) => y;
@@ -91,12 +100,7 @@ describe('withScaled', () => {
     } as const;
     for (const method of ['euler', 'midpoint', 'heun', 'rk4'] as const) {
       const { f, calls } = counted();
-      const out = tf.tidy(() =>
-        values(
-          solve({ f, y0: tf.tensor2d(Y0), params: { A: tf.tensor2d(A) }, t1: T, steps: N, method })
-            .y,
-        ),
-      );
+      const out = solved(f, method);
       expect(relErr(out, discrete(ORDER[method]).flat())).toBeLessThan(1e-5);
       expect(calls.f).toBe(expected[method].f);
       const perStep = expected[method].scaled;
@@ -112,18 +116,7 @@ describe('withScaled', () => {
       (_t, y, p) => tf.matMul(y, p.A),
       (_t, y, p, c) => tf.matMul(y, tf.mul(p.A, 2 * c)),
     );
-    const out = tf.tidy(() =>
-      values(
-        solve({
-          f,
-          y0: tf.tensor2d(Y0),
-          params: { A: tf.tensor2d(A) },
-          t1: T,
-          steps: N,
-          method: 'euler',
-        }).y,
-      ),
-    );
+    const out = solved(f, 'euler');
     // Forward Euler with 2A is what the wrong evaluation integrates.
     expect(relErr(out, discrete(1, scale(A, 2)).flat())).toBeLessThan(1e-5);
   });
@@ -196,29 +189,13 @@ describe('withScaled', () => {
       (_t, y, p) => tf.matMul(y, p.A),
       (_t, y) => tf.zeros([y.shape[0] as number, 2]),
     );
-    expect(() =>
-      tf.tidy(() => {
-        solve({
-          f,
-          y0: tf.tensor2d(Y0),
-          params: { A: tf.tensor2d(A) },
-          t1: T,
-          steps: N,
-          method: 'euler',
-        });
-      }),
-    ).toThrow(ShapeError);
-    expect(() =>
-      tf.tidy(() => {
-        solve({
-          f,
-          y0: tf.tensor2d(Y0),
-          params: { A: tf.tensor2d(A) },
-          t1: T,
-          steps: N,
-          method: 'euler',
-        });
-      }),
-    ).toThrow(/f\.scaled/);
+    let thrown: unknown;
+    try {
+      solved(f, 'euler');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ShapeError);
+    expect((thrown as Error).message).toMatch(/f\.scaled/);
   });
 });
