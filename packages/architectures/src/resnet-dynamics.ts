@@ -43,7 +43,7 @@ export interface DynamicsOptions {
  *
  * The dynamics carry their scaled evaluation (`withScaled` of `@runge/integrators`): for a
  * positively homogeneous `σ` (relu, leakyRelu, linear) and `c > 0`, `c f = σ(cK Y + cb)`, so a
- * forward Euler step in `solve` scales the 3×3 kernel and the bias instead of the feature maps.
+ * forward Euler step in `solve` scales the kernel and the bias instead of the feature maps.
  *
  * @param options - `activation` (default `'relu'`).
  * @returns `f(t, Y, { K, b })` for `Y: [batch, d]` or `[batch, H, W, c]`, output shaped like `Y`.
