@@ -145,28 +145,26 @@ export function solveConfig(options: unknown): SolveConfig {
     }
     const fg = f as Dynamics;
     const scaled = scaledOf(fg);
+    // The user's f (or its scaled evaluation) on flat leaves, its output checked against y.
+    const onLeaves = (
+      name: string,
+      yl: Leaves,
+      params: TensorTree,
+      call: (y: TensorTree) => TensorTree,
+    ) =>
+      checkDerivative(
+        callRhs(name, yl, params, () => treeFlatten(call(unflattenY(yl))).leaves),
+        yl,
+        name,
+      );
     system = {
       kind: 'general',
-      f: (t, yl, params) =>
-        checkDerivative(
-          callRhs('f', yl, params, () => treeFlatten(fg(t, unflattenY(yl), params)).leaves),
-          yl,
-          'f',
-        ),
+      f: (t, yl, params) => onLeaves('f', yl, params, (y) => fg(t, y, params)),
       ...(scaled === undefined
         ? {}
         : {
             scaled: (t: number, yl: Leaves, params: TensorTree, c: number) =>
-              checkDerivative(
-                callRhs(
-                  'f.scaled',
-                  yl,
-                  params,
-                  () => treeFlatten(scaled(t, unflattenY(yl), params, c)).leaves,
-                ),
-                yl,
-                'f.scaled',
-              ),
+              onLeaves('f.scaled', yl, params, (y) => scaled(t, y, params, c)),
           }),
     };
   }
