@@ -1,6 +1,6 @@
 // W1 (docs: /guide/benchmarks#w1): one training step of the ODE-ResNet (forward Euler, 8 residual steps) on
-// 28×28×1 images, written directly with TF.js ops and Runge's fused convolution, and its inference.
-import { fusedConv, Rng } from '@runge/tensor-ops';
+// 28×28×1 images, written directly with TF.js ops and Runge's fused and residual convolutions, and its inference.
+import { fusedConv, Rng, residualConv } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { round3, type Timing, timeRepeated } from './measure.js';
 
@@ -62,8 +62,9 @@ function initParams(rng: Rng, channels: number): Params {
 
 /**
  * Logits of the ODE-ResNet: opening conv + ReLU, 8 Euler steps, 2×2 average pool, dense. Each
- * Euler step is `y + relu(conv(y, hK) + hb)` (`h·relu(z) = relu(h z)`), the convolution, bias and
- * ReLU one kernel ({@link fusedConv}), as Runge's ResNet dynamics evaluate `h·f` in `solve`.
+ * Euler step is `y + relu(conv(y, hK) + hb)` (`h·relu(z) = relu(h z)`), one residual convolution
+ * ({@link residualConv}: one kernel on native, a fused convolution and an addition elsewhere), as
+ * Runge's ResNet dynamics evaluate a forward Euler step in `solve`.
  */
 function forward(p: Params, images: tf.Tensor4D): tf.Tensor2D {
   const relu = { activation: 'relu' } as const;
@@ -71,7 +72,7 @@ function forward(p: Params, images: tf.Tensor4D): tf.Tensor2D {
   for (let j = 0; j < STEPS; j++) {
     const K = tf.mul(p.kernels[j] as tf.Tensor4D, H) as tf.Tensor4D;
     const b = tf.mul(p.biases[j] as tf.Tensor1D, H) as tf.Tensor1D;
-    y = tf.add(y, fusedConv(y, K, b, relu));
+    y = residualConv(y, K, b, relu);
   }
   const pooled = tf.avgPool(y, 2, 2, 'valid');
   const flat = tf.reshape(pooled, [images.shape[0], -1]);

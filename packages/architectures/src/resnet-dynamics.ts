@@ -1,5 +1,10 @@
 import { type ScaledDynamics, withScaled } from '@runge/integrators';
-import { assertOneOf } from '@runge/tensor-ops';
+import {
+  assertOneOf,
+  type FusedConvActivation,
+  isFusedConvActivation,
+  residualConv,
+} from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { ACTIVATIONS, type ActivationName, activate } from './activations.js';
 import { activatedOperator } from './internal/activated-operator.js';
@@ -43,7 +48,10 @@ export interface DynamicsOptions {
  *
  * The dynamics carry their scaled evaluation (`withScaled` of `@runge/integrators`): for a
  * positively homogeneous `σ` (relu, leakyRelu, linear) and `c > 0`, `c f = σ(cK Y + cb)`, so a
- * forward Euler step in `solve` scales the kernel and the bias instead of the feature maps.
+ * forward Euler step in `solve` scales the kernel and the bias instead of the feature maps. They
+ * also carry the residual evaluation `Y + c f`: for feature maps with relu or linear `σ` it is
+ * `residualConv(Y, cK, cb)`, which the native backend computes as one kernel (convolution, bias,
+ * activation and the addition), so a forward Euler step is that one kernel, forward and backward.
  *
  * @param options - `activation` (default `'relu'`).
  * @returns `f(t, Y, { K, b })` for `Y: [batch, d]` or `[batch, H, W, c]`, output shaped like `Y`.
@@ -61,14 +69,47 @@ export function resnetDynamics(
   const activation = assertOneOf(options.activation ?? 'relu', ACTIVATIONS, 'activation');
   const where = 'resnet dynamics';
   const homogeneous = isPositivelyHomogeneous(activation);
+  const scaled = (y: tf.Tensor, K: tf.Tensor, b: tf.Tensor, c: number): tf.Tensor =>
+    homogeneous && c > 0
+      ? activatedOperator(y, tf.mul(K, c), tf.mul(b, c), activation, where)
+      : tf.mul(activatedOperator(y, K, b, activation, where), c);
   return withScaled<tf.Tensor, KernelWeights>(
     (_t, y, { K, b }) => tf.tidy(() => activatedOperator(y, K, b, activation, where)),
+    (_t, y, { K, b }, c) => tf.tidy(() => scaled(y, K, b, c)),
     (_t, y, { K, b }, c) =>
       tf.tidy(() =>
-        homogeneous && c > 0
-          ? activatedOperator(y, tf.mul(K, c), tf.mul(b, c), activation, where)
-          : tf.mul(activatedOperator(y, K, b, activation, where), c),
+        c > 0 && isResidualBlock(y, K, b, activation)
+          ? residualConv(
+              y as tf.Tensor4D,
+              tf.mul(K, c) as tf.Tensor4D,
+              tf.mul(b, c) as tf.Tensor1D,
+              {
+                activation,
+              },
+            )
+          : tf.add(y, scaled(y, K, b, c)),
       ),
+  );
+}
+
+/**
+ * Whether `Y + σ(KY + b)` is a residual convolution (`residualConv`): feature maps, a kernel
+ * from `C` channels to `C`, a bias `[C]`, relu or linear.
+ */
+function isResidualBlock(
+  y: tf.Tensor,
+  K: tf.Tensor,
+  b: tf.Tensor,
+  activation: ActivationName,
+): activation is FusedConvActivation {
+  return (
+    y.rank === 4 &&
+    K.rank === 4 &&
+    b.rank === 1 &&
+    K.shape[2] === y.shape[3] &&
+    K.shape[3] === y.shape[3] &&
+    b.shape[0] === y.shape[3] &&
+    isFusedConvActivation(activation)
   );
 }
 

@@ -1,6 +1,6 @@
-// The ResNet and parabolic dynamics' scaled evaluations: c·f to rounding, its gradients, and an Euler step without a pass over the state for h·f.
+// The ResNet and parabolic dynamics' scaled (c·f) and residual (Y + c·f) evaluations: values and gradients to rounding, and an Euler step without a pass over the state for h·f or the addition.
 import { solve } from '@runge/integrators';
-import { Rng } from '@runge/tensor-ops';
+import { initBackend, Rng } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { ActivationName } from './activations.js';
@@ -98,6 +98,98 @@ describe('scaled evaluations of the block dynamics', () => {
       expect(scalings, name).toBe(expected);
       expect(info.kernels.some((k) => k.name === 'Conv2D' || k.name === 'FusedConv2D')).toBe(true);
       tf.dispose([y0, params.K, params.b]);
+    }
+  });
+
+  it('resnet: residual(t, Y, θ, c) = Y + c·f(t, Y, θ), and so do the gradients in Y, K and b', () => {
+    const rng = Rng.fromSeed(22);
+    for (const activation of ACTIVATIONS_TRIED) {
+      const f = resnetDynamics({ activation });
+      const residual = f.residual as NonNullable<typeof f.residual>;
+      const all = cases(rng);
+      for (const { y, p, label } of all) {
+        for (const c of SCALES) {
+          tf.tidy(() => {
+            const w = rng.normal(y.shape);
+            const direct = residual(0, y, p, c);
+            const sum = tf.add(y, tf.mul(f(0, y, p), c));
+            expect(relMax(direct, sum), `${activation} ${label} c=${c}`).toBeLessThan(1e-5);
+            const grads = (g: (yy: tf.Tensor, K: tf.Tensor, b: tf.Tensor) => tf.Tensor) =>
+              tf.grads((yy: tf.Tensor, K: tf.Tensor, b: tf.Tensor) =>
+                tf.sum(tf.mul(g(yy, K, b), w)),
+              )([y, p.K, p.b]);
+            const gr = grads((yy, K, b) => residual(0, yy, { K, b }, c));
+            const gs = grads((yy, K, b) => tf.add(yy, tf.mul(f(0, yy, { K, b }), c)));
+            gr.forEach((g, i) => {
+              expect(
+                relMax(g, gs[i] as tf.Tensor),
+                `${activation} ${label} c=${c} grad ${i}`,
+              ).toBeLessThan(1e-4);
+            });
+          });
+        }
+      }
+      tf.dispose(all.flatMap(({ y, p }) => [y, p.K, p.b]));
+    }
+  });
+
+  it('on native, an Euler step of the relu ResNet block is one kernel forward and one backward, with cpu’s values', async () => {
+    // The W1 block's shape at a small batch: 16 channels take the native direct tiles.
+    const steps = 4;
+    const run = async (backend: 'cpu' | 'native') => {
+      await initBackend({ backend, threads: 1 });
+      const rng = Rng.fromSeed(5);
+      const y0 = rng.normal([2, 9, 14, 16]);
+      const params = {
+        K: rng.normal([3, 3, 16, 16], { std: 0.1 }),
+        b: rng.normal([16], { std: 0.1 }),
+      };
+      const w = rng.normal([2, 9, 14, 16]);
+      const f = resnetDynamics({ activation: 'relu' });
+      const loss = (y: tf.Tensor, K: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(
+          tf.mul(
+            w,
+            solve({ f, y0: y, params: { K, b }, t1: 1, steps, method: 'euler' }).y as tf.Tensor,
+          ),
+        );
+      const info = await tf.profile(() => tf.grads(loss)([y0, params.K, params.b]));
+      const grads = info.result as tf.Tensor[];
+      const stateSize = 2 * 9 * 14 * 16;
+      const out = {
+        names: info.kernels.map((k) => k.name),
+        // Adds of the state's size (the steps' shared K and b gather their gradients by small Adds)
+        stateAdds: info.kernels.filter(
+          (k) =>
+            k.name === 'Add' &&
+            k.outputShapes.some((sh) => sh.reduce((a, d) => a * d, 1) === stateSize),
+        ).length,
+        values: tf.tidy(() =>
+          [loss(y0, params.K, params.b), ...grads].map((t) => Array.from(t.dataSync())),
+        ),
+      };
+      tf.dispose([y0, params.K, params.b, w, ...grads]);
+      return out;
+    };
+    const cpu = await run('cpu');
+    const native = await run('native');
+    await initBackend({ backend: 'cpu' });
+    const count = (names: string[], name: string) => names.filter((n) => n === name).length;
+    expect(count(native.names, 'RungeResidualConv2D')).toBe(steps);
+    expect(count(native.names, 'RungeResidualConv2DGrad')).toBe(steps);
+    for (const absent of ['FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']) {
+      expect(count(native.names, absent), absent).toBe(0);
+    }
+    expect(native.stateAdds).toBe(0);
+    // cpu computes the same step as a fused convolution and an addition, and adds the state's
+    // two gradient contributions.
+    expect(count(cpu.names, 'FusedConv2D')).toBe(steps);
+    expect(cpu.stateAdds).toBe(2 * steps);
+    for (const [i, v] of native.values.entries()) {
+      const ref = cpu.values[i] as number[];
+      const scale = Math.max(1, ...ref.map(Math.abs));
+      const err = Math.max(...v.map((x, j) => Math.abs(x - (ref[j] as number))));
+      expect(err / scale, `output ${i}`).toBeLessThan(1e-4);
     }
   });
 });

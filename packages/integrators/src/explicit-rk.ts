@@ -43,6 +43,12 @@ export interface RkStepOptions {
    * stages are reused); the result then has no `last`.
    */
   readonly scaled?: ScaledStageFn;
+  /**
+   * `y + c f` evaluated directly (the stage result's `k` is the new state): a one-stage method
+   * whose step is `y + h k_1` (forward Euler) is then `residual(t, y, …, h)`, with the same
+   * conditions as `scaled`.
+   */
+  readonly residual?: ScaledStageFn;
   /** The first stage, already known (first-same-as-last reuse). */
   readonly first?: StageResult;
   /** Evaluate the last stage of an FSAL tableau (needed for its error estimate and the next step). */
@@ -84,6 +90,16 @@ export function rkStep(
   let nfe = 0;
   let yNew: Leaves | undefined;
   const needLast = options.needLast === true || options.error !== undefined;
+  if (
+    options.residual !== undefined &&
+    s === 1 &&
+    b[0] === 1 &&
+    options.first === undefined &&
+    !needLast &&
+    tableau.fsal !== true
+  ) {
+    return { y: options.residual(t + (c[0] as number) * h, y, t, end, h).k, nfe: 1 };
+  }
   const pre =
     options.scaled !== undefined &&
     options.first === undefined &&

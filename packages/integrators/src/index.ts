@@ -46,6 +46,8 @@ export {
   type Segment,
 } from './region-boundary.js';
 export {
+  type ResidualRhs,
+  residualOf,
   type ScaledDynamics,
   type ScaledRhs,
   scaledOf,

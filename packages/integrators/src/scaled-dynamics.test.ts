@@ -1,4 +1,4 @@
-// Scaled evaluations: the RK steps use c·f where a stage enters once, with the scheme's own result and gradients.
+// Scaled and residual evaluations: the RK steps use c·f where a stage enters once (and forward Euler y + h·f in one call), with the scheme's own result and gradients.
 import { ShapeError } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import {
   values,
 } from '../test/helpers.js';
 import type { GradientModeName } from './gradient-mode.js';
-import { scaledOf, withScaled } from './scaled-dynamics.js';
+import { residualOf, scaledOf, withScaled } from './scaled-dynamics.js';
 import { solve } from './solve.js';
 import type { Dynamics } from './types.js';
 
@@ -194,5 +194,121 @@ describe('withScaled', () => {
     }
     expect(thrown).toBeInstanceOf(ShapeError);
     expect((thrown as Error).message).toMatch(/f\.scaled/);
+  });
+});
+
+/** Counts calls of `f`, its scaled and its residual evaluation, recording the coefficients. */
+function countedResidual(): {
+  f: Dynamics<tf.Tensor, P>;
+  calls: { f: number; scaled: number[]; residual: number[] };
+} {
+  const calls = { f: 0, scaled: [] as number[], residual: [] as number[] };
+  const f = withScaled<tf.Tensor, P>(
+    (_t, y, p) => {
+      calls.f++;
+      return tf.matMul(y, p.A);
+    },
+    (_t, y, p, c) => {
+      calls.scaled.push(c);
+      return tf.matMul(y, tf.mul(p.A, c));
+    },
+    (_t, y, p, c) => {
+      calls.residual.push(c);
+      return tf.add(y, tf.matMul(y, tf.mul(p.A, c)));
+    },
+  );
+  return { f, calls };
+}
+
+describe('residual evaluations (withScaled’s third argument)', () => {
+  it('are found by residualOf, and absent unless given', () => {
+    const plain: Dynamics<tf.Tensor, P> = (_t, y) => y;
+    const scaled = (_t: number, y: tf.Tensor, _p: P, c: number) => tf.mul(y, c);
+    const residual = (_t: number, y: tf.Tensor, _p: P, c: number) => tf.mul(y, 1 + c);
+    expect(residualOf(withScaled(plain, scaled))).toBeUndefined();
+    expect(residualOf(withScaled(plain, scaled, residual))).toBe(residual);
+  });
+
+  it('forward Euler is one residual call per step (c = h); the other methods never call it', () => {
+    const h = T / N;
+    const { f, calls } = countedResidual();
+    expect(relErr(solved(f, 'euler'), discrete(1).flat())).toBeLessThan(1e-5);
+    expect(calls.f).toBe(0);
+    expect(calls.scaled).toEqual([]);
+    expect(calls.residual.length).toBe(N);
+    for (const c of calls.residual) expect(c).toBeCloseTo(h, 12);
+    for (const method of ['midpoint', 'heun', 'rk4'] as const) {
+      const other = countedResidual();
+      expect(relErr(solved(other.f, method), discrete(ORDER[method]).flat())).toBeLessThan(1e-5);
+      expect(other.calls.residual).toEqual([]);
+    }
+  });
+
+  it('a residual evaluation that disagrees with y + c·f changes Euler’s result (the step relies on it)', () => {
+    const f = withScaled<tf.Tensor, P>(
+      (_t, y, p) => tf.matMul(y, p.A),
+      (_t, y, p, c) => tf.matMul(y, tf.mul(p.A, c)),
+      (_t, y, p, c) => tf.add(y, tf.matMul(y, tf.mul(p.A, 2 * c))),
+    );
+    expect(relErr(solved(f, 'euler'), discrete(1, scale(A, 2)).flat())).toBeLessThan(1e-5);
+  });
+
+  it('Euler’s gradients through it equal the discrete map’s, in backprop and checkpoint modes', () => {
+    const w = W.flat();
+    const weighted = (m: Mat): number => m.flat().reduce((s, v, i) => s + v * (w[i] as number), 0);
+    const eps = 1e-6;
+    const gA: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        const shifted = (d: number): Mat =>
+          A.map((row, r) => row.map((x, c) => (r === i && c === j ? x + d : x)));
+        gA.push(
+          (weighted(discrete(1, shifted(eps))) - weighted(discrete(1, shifted(-eps)))) / (2 * eps),
+        );
+      }
+    }
+    const gy0: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      for (let j = 0; j < 3; j++) {
+        gy0.push(
+          weighted(
+            discrete(
+              1,
+              A,
+              Y0.map((row, r) => row.map((_, c) => (r === i && c === j ? 1 : 0))),
+            ),
+          ),
+        );
+      }
+    }
+    for (const gradient of ['backprop', 'checkpoint'] as GradientModeName[]) {
+      const { f, calls } = countedResidual();
+      const [dy0, dA] = tf.tidy(() => {
+        const wt = tf.tensor2d(W);
+        return tf
+          .grads((y0: tf.Tensor, a: tf.Tensor) =>
+            tf.sum(
+              tf.mul(
+                solve({ f, y0, params: { A: a }, t1: T, steps: N, method: 'euler', gradient }).y,
+                wt,
+              ),
+            ),
+          )([tf.tensor2d(Y0), tf.tensor2d(A)])
+          .map((t) => values(t));
+      });
+      expect(calls.residual.length).toBeGreaterThan(0);
+      expect(relErr(dy0 as number[], gy0)).toBeLessThan(1e-5);
+      expect(relErr(dA as number[], gA)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('a residual evaluation of the wrong shape is refused, naming it', () => {
+    const f = withScaled<tf.Tensor, P>(
+      (_t, y, p) => tf.matMul(y, p.A),
+      (_t, y, p, c) => tf.matMul(y, tf.mul(p.A, c)),
+      (_t, y) => tf.zeros([y.shape[0] as number, 2]),
+    );
+    expect(() => solved(f, 'euler')).toThrow(ShapeError);
+    expect(() => solved(f, 'euler')).toThrow(/f\.residual/);
   });
 });

@@ -1,4 +1,4 @@
-// Dynamics that also evaluate c·f(t, y, θ) in one go, so that a step which uses an evaluation once need not scale it afterwards.
+// Dynamics that also evaluate c·f(t, y, θ) (and y + c·f) in one go, so that a step which uses an evaluation once need not scale it or add it afterwards.
 import type { TensorTree } from '@runge/tensor-ops';
 import type { Dynamics } from './types.js';
 
@@ -15,11 +15,29 @@ export type ScaledRhs<Y extends TensorTree = TensorTree, P extends TensorTree = 
   c: number,
 ) => Y;
 
-/** Dynamics `f` that carry their scaled evaluation `f.scaled(t, y, θ, c) = c · f(t, y, θ)`. */
+/**
+ * `y + c · f(t, y, θ)` computed directly: a forward Euler step of size `c` in one evaluation, for
+ * example a residual block `Y + σ(cK Y + cb)` that a backend computes in one kernel. It must equal
+ * `y + c · f(t, y, θ)` for every real `c`, and be pure like `f`.
+ */
+export type ResidualRhs<Y extends TensorTree = TensorTree, P extends TensorTree = TensorTree> = (
+  t: number,
+  y: Y,
+  params: P,
+  c: number,
+) => Y;
+
+/**
+ * Dynamics `f` that carry their scaled evaluation `f.scaled(t, y, θ, c) = c · f(t, y, θ)` and,
+ * optionally, their residual evaluation `f.residual(t, y, θ, c) = y + c · f(t, y, θ)`.
+ */
 export type ScaledDynamics<
   Y extends TensorTree = TensorTree,
   P extends TensorTree = TensorTree,
-> = Dynamics<Y, P> & { readonly scaled: ScaledRhs<Y, P> };
+> = Dynamics<Y, P> & {
+  readonly scaled: ScaledRhs<Y, P>;
+  readonly residual?: ResidualRhs<Y, P>;
+};
 
 /**
  * Attaches a scaled evaluation to dynamics. The Runge–Kutta methods of `solve` then evaluate each
@@ -29,9 +47,13 @@ export type ScaledDynamics<
  * than once (RK4's, Heun's first) and adaptive steps use `f`. Results agree with `f`'s to
  * rounding; gradients flow through `scaled` as through `f`.
  *
+ * With `residual` as well, a forward Euler step of `solve` is `residual(t, y, θ, h)`: the whole
+ * step in one evaluation, with no addition left (a backend may fuse it into the convolution).
+ *
  * @param f - The right-hand side `f(t, y, θ)`; it is not modified.
  * @param scaled - `(t, y, θ, c) ↦ c · f(t, y, θ)`.
- * @returns New dynamics that evaluate `f` and carry `scaled`.
+ * @param residual - Optionally `(t, y, θ, c) ↦ y + c · f(t, y, θ)`.
+ * @returns New dynamics that evaluate `f` and carry `scaled` (and `residual`).
  * @example
  * ```ts
  * // y' = relu(y K + b): c·f = relu(y (cK) + cb) for c > 0
@@ -47,9 +69,10 @@ export type ScaledDynamics<
 export function withScaled<Y extends TensorTree, P extends TensorTree>(
   f: Dynamics<Y, P>,
   scaled: ScaledRhs<Y, P>,
+  residual?: ResidualRhs<Y, P>,
 ): ScaledDynamics<Y, P> {
   const g: Dynamics<Y, P> = (t, y, params) => f(t, y, params);
-  return Object.assign(g, { scaled });
+  return Object.assign(g, residual === undefined ? { scaled } : { scaled, residual });
 }
 
 /**
@@ -65,4 +88,19 @@ export function scaledOf<Y extends TensorTree, P extends TensorTree>(
 ): ScaledRhs<Y, P> | undefined {
   const s = (f as Partial<ScaledDynamics<Y, P>>).scaled;
   return typeof s === 'function' ? s : undefined;
+}
+
+/**
+ * The residual evaluation dynamics carry ({@link withScaled}'s third argument), or `undefined`.
+ *
+ * @example
+ * ```ts
+ * residualOf(withScaled(f, (t, y, θ, c) => tf.mul(f(t, y, θ), c))); // undefined
+ * ```
+ */
+export function residualOf<Y extends TensorTree, P extends TensorTree>(
+  f: Dynamics<Y, P>,
+): ResidualRhs<Y, P> | undefined {
+  const r = (f as Partial<ScaledDynamics<Y, P>>).residual;
+  return typeof r === 'function' ? r : undefined;
 }

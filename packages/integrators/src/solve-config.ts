@@ -20,7 +20,7 @@ import { callRhs, checkDerivative, partitionOf } from './internal/state.js';
 import type { System } from './internal/system.js';
 import { resolveMethod } from './methods.js';
 import { validateSaveAt } from './save-at.js';
-import { scaledOf } from './scaled-dynamics.js';
+import { residualOf, scaledOf } from './scaled-dynamics.js';
 import type { Dynamics, PartitionedDynamics } from './types.js';
 
 const OPTION_KEYS = [
@@ -145,6 +145,7 @@ export function solveConfig(options: unknown): SolveConfig {
     }
     const fg = f as Dynamics;
     const scaled = scaledOf(fg);
+    const residual = residualOf(fg);
     // The user's f (or its scaled evaluation) on flat leaves, its output checked against y.
     const onLeaves = (
       name: string,
@@ -165,6 +166,12 @@ export function solveConfig(options: unknown): SolveConfig {
         : {
             scaled: (t: number, yl: Leaves, params: TensorTree, c: number) =>
               onLeaves('f.scaled', yl, params, (y) => scaled(t, y, params, c)),
+          }),
+      ...(residual === undefined
+        ? {}
+        : {
+            residual: (t: number, yl: Leaves, params: TensorTree, c: number) =>
+              onLeaves('f.residual', yl, params, (y) => residual(t, y, params, c)),
           }),
     };
   }

@@ -28,6 +28,36 @@ export interface NativeAddon {
     sizes: Int32Array,
     activation: number,
   ): void;
+  /**
+   * A residual block in one pass over the output: `out = x + act(conv2d(x, filter) + bias)`, and
+   * `mask[i] = 1` where relu kept its input (`conv + bias > 0` or NaN), else 0 (act 1 only; `mask`
+   * may be null). Stride 1, 'same' padding, `ci = co` (sizes as {@link NativeAddon.conv2d}).
+   */
+  residualConv2d?(
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    mask: Uint8Array | null,
+    sizes: Int32Array,
+    activation: number,
+  ): void;
+  /**
+   * The gradient of {@link NativeAddon.residualConv2d} for the output gradient `dz`: with
+   * `g = dz · mask` (written to `g`; `g = dz` when `mask` is null), `dbias = Σ g`,
+   * `dx = dz + convᵀ(g)` and `dfilter` the filter gradient of `x` and `g`.
+   */
+  residualConv2dGrad?(
+    dz: Float32Array,
+    mask: Uint8Array | null,
+    x: Float32Array,
+    filter: Float32Array,
+    g: Float32Array | null,
+    dx: Float32Array,
+    dfilter: Float32Array,
+    dbias: Float32Array,
+    sizes: Int32Array,
+  ): void;
   /** The convolution's input gradient `dx` for `dy` (sizes as {@link NativeAddon.conv2d}). */
   conv2dBackpropInput(
     dy: Float32Array,

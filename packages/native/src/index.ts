@@ -8,6 +8,7 @@ export {
   type NativeAddonStatus,
 } from './addon.js';
 export { RELU_GRAD_KERNEL } from './kernels/relu-grad.js';
+export { RESIDUAL_CONV_GRAD_KERNEL, RESIDUAL_CONV_KERNEL } from './kernels/residual-conv.js';
 export { NativeBackend } from './native-backend.js';
 export {
   NATIVE_BACKEND_NAME,
@@ -17,3 +18,4 @@ export {
   registerNativeBackend,
 } from './register-native-backend.js';
 export { installReluGradient, reluGradient } from './relu-gradient.js';
+export { installResidualConvGradient } from './residual-conv-gradient.js';

@@ -14,6 +14,13 @@ const POOL_BYTES = 256 * 1024 * 1024;
 /** The pool's room over the largest working set seen (arrays of other sizes left over). */
 const WORKING_SET_MARGIN = 1.25;
 
+/** The arrays the pool recycles: float32 values and bool (mask) values. */
+type Pooled = Float32Array | Uint8Array;
+
+function isPooled(values: unknown): values is Pooled {
+  return values instanceof Float32Array || values instanceof Uint8Array;
+}
+
 /**
  * A TF.js backend that stores tensors as the cpu backend does (JavaScript typed arrays) and runs
  * the kernels {@link registerNativeBackend} installs in compiled code on those arrays directly;
@@ -30,9 +37,12 @@ export class NativeBackend extends MathBackendCPU {
   /** The compiled kernels. */
   readonly addon: NativeAddon;
   /** Arrays this backend allocated that nothing outside its native kernels has seen. */
-  private readonly owned = new WeakSet<Float32Array>();
-  /** Arrays of disposed tensors, by length, for {@link NativeBackend.alloc}. */
-  private readonly pool = new Map<number, Float32Array[]>();
+  private readonly owned = new WeakSet<Pooled>();
+  /**
+   * Arrays of disposed tensors for {@link NativeBackend.alloc} and {@link NativeBackend.allocBytes},
+   * by key: the length of a Float32Array, minus the length of a Uint8Array.
+   */
+  private readonly pool = new Map<number, Pooled[]>();
   private pooledBytes = 0;
   /** Bytes of owned arrays held by live tensors, and the most they have been. */
   private liveBytes = 0;
@@ -53,6 +63,13 @@ export class NativeBackend extends MathBackendCPU {
     return values instanceof Float32Array ? values : null;
   }
 
+  /** The values of a bool tensor held by this backend (one byte each), or null otherwise. */
+  bytes(info: tf.TensorInfo): Uint8Array | null {
+    if (info.dtype !== 'bool') return null;
+    const values = this.data.get(info.dataId)?.values;
+    return values instanceof Uint8Array ? values : null;
+  }
+
   /**
    * A Float32Array of `length` for a kernel's output, recycled from a disposed tensor when one
    * of that length is pooled (its old values are garbage: native kernels write every element).
@@ -60,10 +77,24 @@ export class NativeBackend extends MathBackendCPU {
    * faults of a fresh allocation, which cost more than the kernel.
    */
   alloc(length: number): Float32Array {
-    const list = this.pool.get(length);
-    if (list !== undefined) this.touch(length, list);
+    return this.take(length, () => new Float32Array(length)) as Float32Array;
+  }
+
+  /**
+   * A Uint8Array of `length` for a kernel's bool output (a mask), recycled like
+   * {@link NativeBackend.alloc}'s arrays: a fresh one per call would also make V8 collect
+   * garbage for the external memory it reports.
+   */
+  allocBytes(length: number): Uint8Array {
+    return this.take(-length, () => new Uint8Array(length)) as Uint8Array;
+  }
+
+  /** A pooled array of `key` ({@link NativeBackend.pool}), or a fresh one from `make`. */
+  private take(key: number, make: () => Pooled): Pooled {
+    const list = this.pool.get(key);
+    if (list !== undefined) this.touch(key, list);
     const recycled = list?.pop();
-    const values = recycled ?? new Float32Array(length);
+    const values = recycled ?? make();
     if (recycled !== undefined) this.pooledBytes -= recycled.byteLength;
     else this.owned.add(values);
     this.liveBytes += values.byteLength;
@@ -73,7 +104,7 @@ export class NativeBackend extends MathBackendCPU {
 
   /** Stops tracking `values` as an owned array of a live tensor (it escaped or was freed). */
   private release(values: unknown): boolean {
-    if (!(values instanceof Float32Array) || !this.owned.delete(values)) return false;
+    if (!isPooled(values) || !this.owned.delete(values)) return false;
     this.liveBytes -= values.byteLength;
     return true;
   }
@@ -103,14 +134,14 @@ export class NativeBackend extends MathBackendCPU {
     const values = this.data.get(dataId)?.values;
     const freed = super.disposeData(dataId, force);
     if (freed && !this.data.has(dataId) && this.release(values)) {
-      const array = values as Float32Array;
+      const array = values as Pooled;
+      const key = array instanceof Float32Array ? array.length : -array.length;
       const cap = Math.max(POOL_BYTES, WORKING_SET_MARGIN * this.peakLiveBytes);
-      if (this.pooledBytes + array.byteLength > cap)
-        this.evict(cap - array.byteLength, array.length);
+      if (this.pooledBytes + array.byteLength > cap) this.evict(cap - array.byteLength, key);
       if (this.pooledBytes + array.byteLength <= cap) {
-        const list = this.pool.get(array.length) ?? [];
+        const list = this.pool.get(key) ?? [];
         list.push(array);
-        this.touch(array.length, list);
+        this.touch(key, list);
         this.pooledBytes += array.byteLength;
         this.owned.add(array);
       }
@@ -118,26 +149,26 @@ export class NativeBackend extends MathBackendCPU {
     return freed;
   }
 
-  /** Moves the arrays of `length` to the most recently used end of the pool's order. */
-  private touch(length: number, list: Float32Array[]): void {
-    this.pool.delete(length);
-    this.pool.set(length, list);
+  /** Moves the arrays of `key` to the most recently used end of the pool's order. */
+  private touch(key: number, list: Pooled[]): void {
+    this.pool.delete(key);
+    this.pool.set(key, list);
   }
 
   /**
-   * Drops pooled arrays of the least recently used lengths other than `keep` until the pool
+   * Drops pooled arrays of the least recently used keys other than `keep` until the pool
    * holds at most `bytes`. When the sizes change (a validation pass at another batch size, the
    * next level of a multilevel schedule), arrays of the old sizes would otherwise fill the pool
    * and the new working set would be allocated afresh, page by page, at every step.
    */
   private evict(bytes: number, keep: number): void {
-    for (const [length, list] of this.pool) {
+    for (const [key, list] of this.pool) {
       if (this.pooledBytes <= bytes) return;
-      if (length === keep) continue;
+      if (key === keep) continue;
       while (list.length > 0 && this.pooledBytes > bytes) {
-        this.pooledBytes -= (list.pop() as Float32Array).byteLength;
+        this.pooledBytes -= (list.pop() as Pooled).byteLength;
       }
-      if (list.length === 0) this.pool.delete(length);
+      if (list.length === 0) this.pool.delete(key);
     }
   }
 
@@ -146,6 +177,11 @@ export class NativeBackend extends MathBackendCPU {
     this.pooledBytes = 0;
     this.liveBytes = 0;
     super.dispose();
+  }
+
+  /** A new bool tensor of `shape` over `values` (one byte each; owned by the tensor from now on). */
+  outputBool(shape: readonly number[], values: Uint8Array): tf.TensorInfo {
+    return this.makeTensorInfo([...shape], 'bool', values);
   }
 
   /** A new float32 tensor of `shape` over `values` (owned by the tensor from now on). */

@@ -13,10 +13,17 @@ import {
 } from './kernels/conv2d-backprop.js';
 import { cpuKernel, type NativeKernel, type NativeKernelArgs } from './kernels/kernel-args.js';
 import { RELU_GRAD_KERNEL, reluGradKernel } from './kernels/relu-grad.js';
+import {
+  RESIDUAL_CONV_GRAD_KERNEL,
+  RESIDUAL_CONV_KERNEL,
+  residualConvGradKernel,
+  residualConvKernel,
+} from './kernels/residual-conv.js';
 import { sumKernel } from './kernels/sum.js';
 import { reluKernel, stepKernel } from './kernels/unary.js';
 import { NativeBackend } from './native-backend.js';
 import { installReluGradient } from './relu-gradient.js';
+import { installResidualConvGradient } from './residual-conv-gradient.js';
 
 /** The name the backend is registered under (`tf.setBackend('native')`). */
 export const NATIVE_BACKEND_NAME = 'native';
@@ -143,8 +150,10 @@ function nativeOrCpu(kernelName: string, kernel: NativeKernel): tf.KernelFunc {
 
 /**
  * Registers the TF.js backend `'native'` (without selecting it): the cpu backend's storage and
- * kernels, with {@link NATIVE_KERNELS} run by the compiled addon on `threads` threads, and relu's
- * gradient as one kernel (`RungeReluGrad`, see {@link installReluGradient}, which this calls).
+ * kernels, with {@link NATIVE_KERNELS} run by the compiled addon on `threads` threads, relu's
+ * gradient as one kernel (`RungeReluGrad`, see {@link installReluGradient}, which this calls),
+ * and the residual convolution `RungeResidualConv2D` with its one-kernel gradient (see
+ * {@link RESIDUAL_CONV_KERNEL}).
  * Idempotent; a later call only changes the threads and microkernel (and restores the fused relu
  * gradient if a later registration of TF.js's gradients replaced it).
  *
@@ -192,9 +201,25 @@ export function registerNativeBackend(options: NativeBackendOptions = {}): Nativ
         kernelFunc: reluGradOnNative as unknown as tf.KernelFunc,
       });
     }
+    if (
+      typeof addon.residualConv2d === 'function' &&
+      typeof addon.residualConv2dGrad === 'function'
+    ) {
+      tf.registerKernel({
+        kernelName: RESIDUAL_CONV_KERNEL,
+        backendName: NATIVE_BACKEND_NAME,
+        kernelFunc: residualConvKernel as unknown as tf.KernelFunc,
+      });
+      tf.registerKernel({
+        kernelName: RESIDUAL_CONV_GRAD_KERNEL,
+        backendName: NATIVE_BACKEND_NAME,
+        kernelFunc: residualConvGradKernel as unknown as tf.KernelFunc,
+      });
+    }
     registeredAddon = addon;
   }
   installReluGradient();
+  installResidualConvGradient();
   addon.setThreads(threads);
   addon.setSimd(options.simd ?? true);
   addon.setAvx512(options.avx512 ?? true);

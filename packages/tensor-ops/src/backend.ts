@@ -3,6 +3,7 @@ import { BackendError } from './errors.js';
 import { loadGradients } from './gradients.js';
 import { installWasmKernels } from './kernels/install-wasm-kernels.js';
 import { prepareWasmThreads } from './kernels/wasm-threads.js';
+import { useResidualConvKernel } from './residual-conv.js';
 import { assertNumber, assertOneOf } from './validate.js';
 import { assertWasmPaths, bundledWasmPaths, type WasmPaths } from './wasm-paths.js';
 
@@ -240,6 +241,8 @@ interface NativeModule {
     simd: 'avx2' | 'scalar';
     threads: number;
   };
+  /** The kernel `residualConv` runs there (absent from older builds). */
+  readonly RESIDUAL_CONV_KERNEL?: string;
 }
 
 const NATIVE_PACKAGE = '@runge/native';
@@ -285,6 +288,7 @@ async function tryNative(
     notes.push(error instanceof Error ? error.message : String(error));
     return null;
   }
+  useResidualConvKernel(module.RESIDUAL_CONV_KERNEL);
   await activate('native');
   return {
     backend: 'native',

@@ -1,6 +1,6 @@
 // A convolution with its bias and activation in one kernel (TF.js's FusedConv2D), differentiable.
 import * as tf from '@tensorflow/tfjs-core';
-import { type ConvOptions, checkConv, type conv } from './conv-operator.js';
+import { type ConvOptions, checkConv, type conv, type ResolvedConv } from './conv-operator.js';
 import { ShapeError, ValueError } from './errors.js';
 import { assertDtype, assertRank, formatShape } from './validate.js';
 
@@ -112,6 +112,37 @@ function ensureGradient(): void {
 }
 
 /**
+ * Checks the arguments of a fused convolution (ranks, dtypes, channels, bias `[out]`, stride,
+ * padding, activation) and returns the resolved stride, padding and activation; `where` names the
+ * caller in the messages.
+ *
+ * @internal
+ */
+export function checkFusedConv(
+  x: tf.Tensor,
+  kernel: tf.Tensor4D,
+  bias: tf.Tensor1D,
+  options: FusedConvOptions,
+  where: string,
+): ResolvedConv & { readonly activation: FusedConvActivation } {
+  const activation = options.activation ?? 'linear';
+  if (!isFusedConvActivation(activation)) {
+    throw new ValueError(
+      `${where}: activation must be one of ${FUSED_CONV_ACTIVATIONS.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(activation)}; apply other activations after conv`,
+    );
+  }
+  const resolved = checkConv(x, kernel, options, where);
+  assertRank(bias, 1, `${where}: bias`);
+  assertDtype(bias, 'float32', `${where}: bias`);
+  if (bias.shape[0] !== kernel.shape[3]) {
+    throw new ShapeError(
+      `${where}: bias ${formatShape(bias.shape)} does not match the kernel's ${kernel.shape[3]} output channels (kernel ${formatShape(kernel.shape)}); the bias is [out]`,
+    );
+  }
+  return { ...resolved, activation };
+}
+
+/**
  * `σ(conv(x, K) + b)` as one kernel (TF.js's `FusedConv2D`), also while gradients are recorded:
  * TF.js's own `tf.fused.conv2d` falls back to three kernels (convolution, add, activation)
  * whenever a tape records and the activation is not linear, which is every training step. Here
@@ -144,20 +175,7 @@ export function fusedConv<T extends tf.Tensor3D | tf.Tensor4D>(
   bias: tf.Tensor1D,
   options: FusedConvOptions = {},
 ): T {
-  const activation = options.activation ?? 'linear';
-  if (!isFusedConvActivation(activation)) {
-    throw new ValueError(
-      `fusedConv: activation must be one of ${FUSED_CONV_ACTIVATIONS.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(activation)}; apply other activations after conv`,
-    );
-  }
-  const { strides, pad } = checkConv(x, kernel, options, 'fusedConv');
-  assertRank(bias, 1, 'fusedConv: bias');
-  assertDtype(bias, 'float32', 'fusedConv: bias');
-  if (bias.shape[0] !== kernel.shape[3]) {
-    throw new ShapeError(
-      `fusedConv: bias ${formatShape(bias.shape)} does not match the kernel's ${kernel.shape[3]} output channels (kernel ${formatShape(kernel.shape)}); the bias is [out]`,
-    );
-  }
+  const { strides, pad, activation } = checkFusedConv(x, kernel, bias, options, 'fusedConv');
   return tf.tidy(() => {
     ensureGradient();
     const x4 = (x.rank === 3 ? tf.expandDims(x, 0) : x) as tf.Tensor4D;

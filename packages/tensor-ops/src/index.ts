@@ -43,6 +43,7 @@ export {
 export { assertGradients, hasGradients, registerGradients } from './gradients.js';
 export { prolong, restrict } from './grid-transfer.js';
 export { installWasmKernels, type WasmKernelsInfo } from './kernels/install-wasm-kernels.js';
+export { type ResidualConvOptions, residualConv } from './residual-conv.js';
 export { Rng, type RngState } from './rng.js';
 export {
   type ConvSpectralNormOptions,

@@ -49,6 +49,16 @@ export function scaledStageFnOf(system: System, src: ParamSource): ScaledStageFn
   return (t, y, a, b, c) => ({ k: freshOutputs(() => scaled(t, y, src.at(t, a, b).tree, c)) });
 }
 
+/**
+ * The general right-hand side's residual evaluation `y + c f` as a stage function (its `k` is the
+ * new state) reading the parameters from `src`, when the dynamics carry one.
+ */
+export function residualStageFnOf(system: System, src: ParamSource): ScaledStageFn | undefined {
+  if (system.kind !== 'general' || system.residual === undefined) return undefined;
+  const residual = system.residual;
+  return (t, y, a, b, c) => ({ k: freshOutputs(() => residual(t, y, src.at(t, a, b).tree, c)) });
+}
+
 /** The partitioned right-hand side as leapfrog stage functions reading the parameters from `src`. */
 export function partitionedStagesOf(
   system: Extract<System, { kind: 'partitioned' }>,
@@ -65,10 +75,15 @@ export function makeStepper(method: ResolvedMethod, system: System, src: ParamSo
   if (method.kind === 'rk') {
     const fn = stageFnOf(system, src);
     const scaled = scaledStageFnOf(system, src);
+    const residual = residualStageFnOf(system, src);
+    const options = {
+      ...(scaled === undefined ? {} : { scaled }),
+      ...(residual === undefined ? {} : { residual }),
+    };
     const { tableau } = method;
     return {
       step: (t, h, y) => {
-        const r = rkStep(tableau, fn, t, h, y, scaled === undefined ? {} : { scaled });
+        const r = rkStep(tableau, fn, t, h, y, options);
         return { y: r.y, nfe: r.nfe };
       },
       stageTimes: (t, h) => {

@@ -11,7 +11,13 @@ export type FlatScaledRhs = (t: number, y: Leaves, params: TensorTree, c: number
 
 /** The user's dynamics, bound to flat leaves. */
 export type System =
-  | { readonly kind: 'general'; readonly f: FlatRhs; readonly scaled?: FlatScaledRhs }
+  | {
+      readonly kind: 'general';
+      readonly f: FlatRhs;
+      readonly scaled?: FlatScaledRhs;
+      /** `y + c · F(t, y, θ)` (see `withScaled`). */
+      readonly residual?: FlatScaledRhs;
+    }
   | {
       readonly kind: 'partitioned';
       readonly partition: Partition;

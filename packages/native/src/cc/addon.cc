@@ -26,6 +26,11 @@ struct Floats {
   size_t length = 0;
 };
 
+struct Bytes {
+  unsigned char* data = nullptr;
+  size_t length = 0;
+};
+
 struct Ints {
   const int32_t* data = nullptr;
   size_t length = 0;
@@ -65,6 +70,26 @@ bool floats(napi_env env, napi_value value, const char* name, Floats* out, bool 
   return true;
 }
 
+/** A Uint8Array (or null / undefined: no array). */
+bool bytes(napi_env env, napi_value value, const char* name, Bytes* out) {
+  napi_valuetype type;
+  napi_typeof(env, value, &type);
+  if (type == napi_null || type == napi_undefined) {
+    *out = Bytes{};
+    return true;
+  }
+  bool is_typed = false;
+  napi_is_typedarray(env, value, &is_typed);
+  napi_typedarray_type kind = napi_float32_array;
+  size_t length = 0;
+  void* data = nullptr;
+  if (is_typed) napi_get_typedarray_info(env, value, &kind, &length, &data, nullptr, nullptr);
+  if (!is_typed || kind != napi_uint8_array) return fail(env, std::string(name) + " must be a Uint8Array");
+  out->data = static_cast<unsigned char*>(data);
+  out->length = length;
+  return true;
+}
+
 bool ints(napi_env env, napi_value value, size_t want, Ints* out) {
   bool is_typed = false;
   napi_is_typedarray(env, value, &is_typed);
@@ -89,6 +114,14 @@ bool check_size(napi_env env, const Floats& a, size_t want, const char* name) {
   if (a.length != want) {
     return fail(env, std::string(name) + " holds " + std::to_string(a.length) +
                          " values where its shape needs " + std::to_string(want));
+  }
+  return true;
+}
+
+bool check_bytes(napi_env env, const Bytes& a, size_t want, const char* name) {
+  if (a.length != want) {
+    return fail(env, std::string(name) + " holds " + std::to_string(a.length) +
+                         " bytes where its shape needs " + std::to_string(want));
   }
   return true;
 }
@@ -134,7 +167,78 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
       !check_size(env, y, sz(g.n, g.oh, g.ow, g.co), "out") ||
       (b.data != nullptr && !check_size(env, b, g.co, "bias")))
     return nullptr;
-  runge::conv2d_forward(g, x.data, f.data, b.data, static_cast<int>(act), y.data);
+  runge::ConvEpilogue e;
+  e.bias = b.data;
+  e.act = static_cast<int>(act);
+  runge::conv2d_forward(g, x.data, f.data, e, y.data);
+  return undefined(env);
+}
+
+/** Whether g maps an image to one of the same shape: stride 1, 'same' padding, ci = co. */
+bool residual_shape(napi_env env, const ConvGeometry& g) {
+  if (g.sh != 1 || g.sw != 1 || g.oh != g.h || g.ow != g.w || g.ci != g.co)
+    return fail(env, "a residual convolution needs stride 1, 'same' padding and as many output as input channels");
+  return true;
+}
+
+// residualConv2d(x, filter, bias | null, out, mask | null, sizes[13], activation):
+// out = x + act(conv(x, filter) + bias), mask = 1 where relu kept its input
+napi_value ResidualConv2d(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  Floats x, f, b, y;
+  Bytes m;
+  Ints p;
+  double act;
+  if (!get_args(env, info, 7, argv) || !floats(env, argv[0], "x", &x) ||
+      !floats(env, argv[1], "filter", &f) || !floats(env, argv[2], "bias", &b, true) ||
+      !floats(env, argv[3], "out", &y) || !bytes(env, argv[4], "mask", &m) ||
+      !ints(env, argv[5], 13, &p) || !number(env, argv[6], &act))
+    return nullptr;
+  const ConvGeometry g = conv_geometry(p.data);
+  if (!valid_conv(env, g) || !residual_shape(env, g) ||
+      !check_size(env, x, sz(g.n, g.h, g.w, g.ci), "x") ||
+      !check_size(env, f, sz(g.kh, g.kw, g.ci, g.co), "filter") ||
+      !check_size(env, y, x.length, "out") ||
+      (b.data != nullptr && !check_size(env, b, g.co, "bias")) ||
+      (m.data != nullptr && !check_bytes(env, m, x.length, "mask")))
+    return nullptr;
+  runge::ConvEpilogue e;
+  e.bias = b.data;
+  e.act = static_cast<int>(act);
+  e.residual = x.data;
+  e.mask = m.data;
+  runge::conv2d_forward(g, x.data, f.data, e, y.data);
+  return undefined(env);
+}
+
+// residualConv2dGrad(dz, mask | null, x, filter, g | null, dx, dfilter, dbias, sizes[13]):
+// the gradient of residualConv2d: g = dz · mask (dz without a mask), dbias = Σ g,
+// dx = dz + the input gradient of g, dfilter = the filter gradient of x and g
+napi_value ResidualConv2dGrad(napi_env env, napi_callback_info info) {
+  napi_value argv[9];
+  Floats dz, x, f, gv, dx, df, db;
+  Bytes m;
+  Ints p;
+  if (!get_args(env, info, 9, argv) || !floats(env, argv[0], "dz", &dz) ||
+      !bytes(env, argv[1], "mask", &m) || !floats(env, argv[2], "x", &x) ||
+      !floats(env, argv[3], "filter", &f) || !floats(env, argv[4], "g", &gv, true) ||
+      !floats(env, argv[5], "dx", &dx) || !floats(env, argv[6], "dfilter", &df) ||
+      !floats(env, argv[7], "dbias", &db) || !ints(env, argv[8], 13, &p))
+    return nullptr;
+  const ConvGeometry g = conv_geometry(p.data);
+  const size_t n = sz(g.n, g.h, g.w, g.ci);
+  if (!valid_conv(env, g) || !residual_shape(env, g) || !check_size(env, x, n, "x") ||
+      !check_size(env, dz, n, "dz") || !check_size(env, dx, n, "dx") ||
+      !check_size(env, f, sz(g.kh, g.kw, g.ci, g.co), "filter") ||
+      !check_size(env, df, sz(g.kh, g.kw, g.ci, g.co), "dfilter") ||
+      !check_size(env, db, g.co, "dbias") ||
+      (m.data != nullptr && (!check_bytes(env, m, n, "mask") || !check_size(env, gv, n, "g"))))
+    return nullptr;
+  const float* grad = m.data != nullptr ? gv.data : dz.data;
+  runge::masked_gradient(dz.data, m.data, static_cast<long>(g.n) * g.h * g.w, g.co,
+                         m.data != nullptr ? gv.data : nullptr, db.data);
+  runge::conv2d_backprop_input(g, grad, f.data, dz.data, dx.data);
+  runge::conv2d_backprop_filter(g, x.data, grad, df.data);
   return undefined(env);
 }
 
@@ -152,7 +256,7 @@ napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
       !check_size(env, f, sz(g.kh, g.kw, g.ci, g.co), "filter") ||
       !check_size(env, dy, sz(g.n, g.oh, g.ow, g.co), "dy"))
     return nullptr;
-  runge::conv2d_backprop_input(g, dy.data, f.data, dx.data);
+  runge::conv2d_backprop_input(g, dy.data, f.data, nullptr, dx.data);
   return undefined(env);
 }
 
@@ -391,6 +495,10 @@ napi_value Init(napi_env env, napi_value exports) {
 #endif
   const napi_property_descriptor props[] = {
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"residualConv2d", nullptr, ResidualConv2d, nullptr, nullptr, nullptr, napi_default,
+       nullptr},
+      {"residualConv2dGrad", nullptr, ResidualConv2dGrad, nullptr, nullptr, nullptr, napi_default,
+       nullptr},
       {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr,
        napi_default, nullptr},
       {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr,

@@ -16,7 +16,7 @@ namespace runge {
 #if defined(__x86_64__) || defined(__i386__)
 
 void conv_direct_rows_avx2(const Padded& xp, int kh, int kw, int sh, int sw, int oh, int ow,
-                           const float* packed, int co, const float* bias, int act, float* y,
+                           const float* packed, int co, const ConvEpilogue& e, float* y,
                            long r0, long r1) {
   const int ci = xp.c;
   const long K = static_cast<long>(kh) * kw * ci;
@@ -25,11 +25,10 @@ void conv_direct_rows_avx2(const Padded& xp, int kh, int kw, int sh, int sw, int
     const long b = r / oh;
     const int oy = static_cast<int>(r - b * oh);
     const float* xrow = xp.data + ((b * xp.hp + static_cast<long>(oy) * sh) * xp.wp) * ci;
-    float* yrow = y + r * ow * co;
     for (int s = 0; s < co; s += 16) {
       const float* fs = packed + (s / 16) * K * 16;
-      const __m256 bias0 = bias ? _mm256_loadu_ps(bias + s) : _mm256_setzero_ps();
-      const __m256 bias1 = bias ? _mm256_loadu_ps(bias + s + 8) : _mm256_setzero_ps();
+      const __m256 bias0 = e.bias ? _mm256_loadu_ps(e.bias + s) : _mm256_setzero_ps();
+      const __m256 bias1 = e.bias ? _mm256_loadu_ps(e.bias + s + 8) : _mm256_setzero_ps();
       for (int ox = 0; ox < ow; ox += 6) {
         const int mr = std::min(6, ow - ox);
         const float* p[6];
@@ -77,16 +76,24 @@ void conv_direct_rows_avx2(const Padded& xp, int kh, int kw, int sh, int sw, int
         for (int i = 0; i < mr; i++) {
           __m256 v0 = rows[i][0];
           __m256 v1 = rows[i][1];
-          if (act == 1) {
+          const long at = (r * ow + ox + i) * co + s;
+          if (e.act == 1) {
             // max(v, 0) that keeps NaN: (v > 0) ? v : (v is NaN ? v : 0)
             const __m256 keep0 = _mm256_cmp_ps(v0, zero, _CMP_NLE_UQ);
             const __m256 keep1 = _mm256_cmp_ps(v1, zero, _CMP_NLE_UQ);
             v0 = _mm256_and_ps(v0, keep0);
             v1 = _mm256_and_ps(v1, keep1);
+            if (e.mask != nullptr) {
+              const int kept = _mm256_movemask_ps(keep0) | (_mm256_movemask_ps(keep1) << 8);
+              for (int j = 0; j < 16; j++) e.mask[at + j] = static_cast<unsigned char>((kept >> j) & 1);
+            }
           }
-          float* out = yrow + (ox + i) * co + s;
-          _mm256_storeu_ps(out, v0);
-          _mm256_storeu_ps(out + 8, v1);
+          if (e.residual != nullptr) {
+            v0 = _mm256_add_ps(v0, _mm256_loadu_ps(e.residual + at));
+            v1 = _mm256_add_ps(v1, _mm256_loadu_ps(e.residual + at + 8));
+          }
+          _mm256_storeu_ps(y + at, v0);
+          _mm256_storeu_ps(y + at + 8, v1);
         }
       }
     }
@@ -166,7 +173,7 @@ void conv_filter_grad_rows_avx2(const Padded& xp, int kh, int kw, int sh, int sw
 #else
 
 void conv_direct_rows_avx2(const Padded&, int, int, int, int, int, int, const float*, int,
-                           const float*, int, float*, long, long) {}
+                           const ConvEpilogue&, float*, long, long) {}
 void conv_filter_grad_rows_avx2(const Padded&, int, int, int, int, int, int, const float*, int,
                                 float*, long, long) {}
 

@@ -23,12 +23,13 @@ constexpr int PX = 14;  // output pixels per forward tile
 
 /**
  * One forward tile: PX output pixels from `src` (pixel i at src + i*SW*CI), 16 output channels
- * of the packed filter strip `w`, over all taps; bias, activation and store to `out` (pixel
- * stride co).
+ * of the packed filter strip `w`, over all taps; bias, activation, relu's mask (when `mask` is
+ * not null), the residual (when `res` is not null) and store to `out` (pixel stride co; `res`
+ * and `mask` likewise).
  */
 template <int CI, int SW>
 inline void forward_tile(const float* src, long wp, int kh, int kw, const float* w, __m512 bias,
-                         int act, float* out, int co) {
+                         int act, const float* res, unsigned char* mask, float* out, int co) {
   __m512 acc[PX];
 #pragma GCC unroll 14
   for (int i = 0; i < PX; i++) acc[i] = bias;
@@ -49,29 +50,38 @@ inline void forward_tile(const float* src, long wp, int kh, int kw, const float*
 #pragma GCC unroll 14
   for (int i = 0; i < PX; i++) {
     __m512 v = acc[i];
-    // relu that keeps NaN: v where !(v <= 0), else 0
-    if (act == 1) v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, zero, _CMP_NLE_UQ), v);
-    _mm512_storeu_ps(out + static_cast<long>(i) * co, v);
+    const long at = static_cast<long>(i) * co;
+    if (act == 1) {
+      // relu that keeps NaN: v where !(v <= 0), else 0
+      const __mmask16 kept = _mm512_cmp_ps_mask(v, zero, _CMP_NLE_UQ);
+      v = _mm512_maskz_mov_ps(kept, v);
+      if (mask != nullptr) {
+        _mm512_mask_cvtepi32_storeu_epi8(mask + at, 0xFFFF, _mm512_maskz_set1_epi32(kept, 1));
+      }
+    }
+    if (res != nullptr) v = _mm512_add_ps(v, _mm512_loadu_ps(res + at));
+    _mm512_storeu_ps(out + at, v);
   }
 }
 
 template <int CI, int SW>
 void forward_rows(const Padded& xp, int kh, int kw, int sh, int oh, int ow, const float* packed, int co,
-                  const float* bias, int act, float* y, long r0, long r1) {
+                  const ConvEpilogue& e, float* y, long r0, long r1) {
   const long K = static_cast<long>(kh) * kw * CI;
   for (long r = r0; r < r1; r++) {
     const long b = r / oh;
     const int oy = static_cast<int>(r - b * oh);
     const float* xrow = xp.data + ((b * xp.hp + static_cast<long>(oy) * sh) * xp.wp) * CI;
-    float* yrow = y + r * ow * co;
     for (int s = 0; s < co; s += 16) {
       const float* fs = packed + (s / 16) * K * 16;
-      const __m512 bv = bias ? _mm512_loadu_ps(bias + s) : _mm512_setzero_ps();
+      const __m512 bv = e.bias ? _mm512_loadu_ps(e.bias + s) : _mm512_setzero_ps();
       for (int ox0 = 0; ox0 < ow; ox0 += PX) {
         // The last tile moves back to end at the row's end (it recomputes a few pixels).
         const int ox = std::min(ox0, ow - PX);
-        forward_tile<CI, SW>(xrow + static_cast<long>(ox) * SW * CI, xp.wp, kh, kw, fs, bv, act,
-                             yrow + static_cast<long>(ox) * co + s, co);
+        const long at = (r * ow + ox) * co + s;
+        forward_tile<CI, SW>(xrow + static_cast<long>(ox) * SW * CI, xp.wp, kh, kw, fs, bv, e.act,
+                             e.residual ? e.residual + at : nullptr,
+                             e.mask ? e.mask + at : nullptr, y + at, co);
       }
     }
   }
@@ -84,12 +94,12 @@ bool conv_direct_avx512_handles(int ci, int sw, int ow) {
 }
 
 void conv_direct_rows_avx512(const Padded& xp, int kh, int kw, int sh, int sw, int oh, int ow,
-                             const float* packed, int co, const float* bias, int act, float* y,
+                             const float* packed, int co, const ConvEpilogue& e, float* y,
                              long r0, long r1) {
   // One instance per input channel count and stride, so every offset in the tile is a constant.
 #define RUNGE_FORWARD(CI, SW)                                                             \
   if (xp.c == CI && sw == SW)                                                             \
-    return forward_rows<CI, SW>(xp, kh, kw, sh, oh, ow, packed, co, bias, act, y, r0, r1);
+    return forward_rows<CI, SW>(xp, kh, kw, sh, oh, ow, packed, co, e, y, r0, r1);
   RUNGE_FORWARD(16, 1)
   RUNGE_FORWARD(16, 2)
   RUNGE_FORWARD(32, 1)
@@ -162,7 +172,7 @@ float fma_loop_avx512(long iterations) {
 float fma_loop_avx512(long iterations) { return static_cast<float>(iterations); }
 bool conv_direct_avx512_handles(int, int, int) { return false; }
 void conv_direct_rows_avx512(const Padded&, int, int, int, int, int, int, const float*, int,
-                             const float*, int, float*, long, long) {}
+                             const ConvEpilogue&, float*, long, long) {}
 bool conv_filter_grad_avx512_handles(int) { return false; }
 void conv_filter_grad_rows_avx512(const Padded&, int, int, int, int, int, int, const float*, int,
                                   float*, long, long) {}

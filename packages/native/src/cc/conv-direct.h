@@ -2,6 +2,8 @@
 // tile reads the (zero-padded) input in place.
 #pragma once
 
+#include "conv.h"
+
 namespace runge {
 
 /** A zero-padded NHWC input: n × hp × wp × c. */
@@ -13,10 +15,10 @@ struct Padded {
 /**
  * y[n, oy, ox, :] = act(bias + sum over taps and channels of xp[n, oy*sh + a, ox*sw + b, ci] ·
  * f[a, b, ci, :]) for output rows [r0, r1) of n*oh; co a multiple of 16; f packed by
- * pack_filter_strips. act 0 linear, 1 relu; bias may be null.
+ * pack_filter_strips; then the rest of the epilogue e (residual and mask laid out as y).
  */
 void conv_direct_rows_avx2(const Padded& xp, int kh, int kw, int sh, int sw, int oh, int ow,
-                           const float* packed, int co, const float* bias, int act, float* y,
+                           const float* packed, int co, const ConvEpilogue& e, float* y,
                            long r0, long r1);
 
 /**
@@ -31,7 +33,7 @@ bool conv_direct_avx512_handles(int ci, int sw, int ow);
 
 /** conv_direct_rows_avx2's 512-bit twin (the same contract). */
 void conv_direct_rows_avx512(const Padded& xp, int kh, int kw, int sh, int sw, int oh, int ow,
-                             const float* packed, int co, const float* bias, int act, float* y,
+                             const float* packed, int co, const ConvEpilogue& e, float* y,
                              long r0, long r1);
 
 /** Whether conv_filter_grad_rows_avx512 computes this filter gradient: ci a multiple of 16. */

@@ -131,8 +131,8 @@ std::vector<float> pack_filter_strips(const float* f, long K, int co) {
 }
 
 /** Runs the direct forward tile over all output rows of g, in parallel. */
-void direct_forward(const ConvGeometry& g, const float* x, const float* f, const float* bias,
-                    int act, float* y) {
+void direct_forward(const ConvGeometry& g, const float* x, const float* f, const ConvEpilogue& e,
+                    float* y) {
   const int hp = (g.oh - 1) * g.sh + g.kh;
   const int wp = (g.ow - 1) * g.sw + g.kw;
   const float* xp = pad_input(x, g.n, g.h, g.w, g.ci, hp, wp, g.pt, g.pl);
@@ -145,21 +145,21 @@ void direct_forward(const ConvGeometry& g, const float* x, const float* f, const
   parallel_for(tasks, [&](int t, int) {
     const long r0 = rows * t / tasks, r1 = rows * (t + 1) / tasks;
     if (wide) {
-      conv_direct_rows_avx512(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, packed.data(), g.co, bias,
-                              act, y, r0, r1);
+      conv_direct_rows_avx512(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, packed.data(), g.co, e, y,
+                              r0, r1);
     } else {
-      conv_direct_rows_avx2(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, packed.data(), g.co, bias,
-                            act, y, r0, r1);
+      conv_direct_rows_avx2(in, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, packed.data(), g.co, e, y, r0,
+                            r1);
     }
   });
 }
 
 }  // namespace
 
-void conv2d_forward(const ConvGeometry& g, const float* x, const float* f, const float* bias,
-                    int act, float* y) {
+void conv2d_forward(const ConvGeometry& g, const float* x, const float* f, const ConvEpilogue& e,
+                    float* y) {
   if (direct_ok(g.co)) {
-    direct_forward(g, x, f, bias, act, y);
+    direct_forward(g, x, f, e, y);
     return;
   }
   const int K = g.kh * g.kw * g.ci;
@@ -179,19 +179,28 @@ void conv2d_forward(const ConvGeometry& g, const float* x, const float* f, const
     }
     float* out = y + p0 * g.co;
     gemm_st(tp, g.co, K, a, K, false, f, g.co, false, out, g.co, false);
-    if (bias != nullptr || act != 0) {
+    if (e.bias != nullptr || e.act != 0 || e.residual != nullptr) {
       for (int r = 0; r < tp; r++) {
-        float* row = out + static_cast<long>(r) * g.co;
-        if (bias != nullptr)
-          for (int j = 0; j < g.co; j++) row[j] += bias[j];
-        if (act == 1)
-          for (int j = 0; j < g.co; j++) row[j] = (row[j] > 0.f || std::isnan(row[j])) ? row[j] : 0.f;
+        const long at = (p0 + r) * g.co;
+        float* row = y + at;
+        if (e.bias != nullptr)
+          for (int j = 0; j < g.co; j++) row[j] += e.bias[j];
+        if (e.act == 1) {
+          for (int j = 0; j < g.co; j++) {
+            const bool kept = row[j] > 0.f || std::isnan(row[j]);
+            row[j] = kept ? row[j] : 0.f;
+            if (e.mask != nullptr) e.mask[at + j] = kept ? 1 : 0;
+          }
+        }
+        if (e.residual != nullptr)
+          for (int j = 0; j < g.co; j++) row[j] += e.residual[at + j];
       }
     }
   });
 }
 
-void conv2d_backprop_input(const ConvGeometry& g, const float* dy, const float* f, float* dx) {
+void conv2d_backprop_input(const ConvGeometry& g, const float* dy, const float* f,
+                           const float* residual, float* dx) {
   if (direct_ok(g.ci) && g.sh == 1 && g.sw == 1 && g.pt <= g.kh - 1 && g.pl <= g.kw - 1) {
     // A stride-1 convolution's input gradient is the 'full' convolution of dy with the filter
     // flipped in space and its channels exchanged: f2[a][b][o][i] = f[kh-1-a][kw-1-b][i][o].
@@ -204,7 +213,9 @@ void conv2d_backprop_input(const ConvGeometry& g, const float* dy, const float* 
                 f[((static_cast<long>(g.kh - 1 - a) * g.kw + (g.kw - 1 - b)) * g.ci + i) * g.co + o];
     const ConvGeometry full{g.n, g.oh, g.ow, g.co, g.kh, g.kw, g.ci, 1, 1,
                             g.kh - 1 - g.pt, g.kw - 1 - g.pl, g.h, g.w};
-    direct_forward(full, dy, f2.data(), nullptr, 0, dx);
+    ConvEpilogue e;
+    e.residual = residual;
+    direct_forward(full, dy, f2.data(), e, dx);
     return;
   }
   const int K = g.kh * g.kw * g.co;
@@ -229,7 +240,12 @@ void conv2d_backprop_input(const ConvGeometry& g, const float* dy, const float* 
       gather_backward(g, dy, p0, tp, cols.data());
       a = cols.data();
     }
-    gemm_st(tp, g.ci, K, a, K, false, ft.data(), g.ci, false, dx + p0 * g.ci, g.ci, false);
+    float* out = dx + p0 * g.ci;
+    gemm_st(tp, g.ci, K, a, K, false, ft.data(), g.ci, false, out, g.ci, false);
+    if (residual != nullptr) {
+      const float* add = residual + p0 * g.ci;
+      for (long i = 0; i < static_cast<long>(tp) * g.ci; i++) out[i] += add[i];
+    }
   });
 }
 

@@ -24,6 +24,12 @@ struct ElementwiseLoops {
   void (*step)(const float* x, float* out, long s, long e, float alpha);
   /** out[i] = dy[i] · (x[i] > 0 ? 1 : 0), NaN in x kept: relu's gradient in one pass. */
   void (*relu_grad)(const float* dy, const float* x, float* out, long s, long e);
+  /**
+   * For rows r in [r0, r1) of `inner` values: g[r*inner + j] = dz[…] · mask[…] and
+   * acc[j] += g[r*inner + j] (relu's mask and the bias gradient in one pass).
+   */
+  void (*masked_rows)(const float* dz, const unsigned char* mask, long r0, long r1, long inner,
+                      float* g, float* acc);
   /** acc[j] += sum over rows r in [r0, r1) of x[r*inner + j], j in [0, inner). */
   void (*add_rows)(const float* x, long r0, long r1, long inner, float* acc);
   /** out[r] = sum_j x[r*inner + j] for rows r in [r0, r1). */

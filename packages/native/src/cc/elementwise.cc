@@ -96,6 +96,28 @@ void sum_leading(const float* x, long outer, long inner, float* out) {
   for (long t = 0; t < GROUPS; t++) k.add_rows(partial.data(), t, t + 1, inner, out);
 }
 
+void masked_gradient(const float* dz, const unsigned char* mask, long pixels, int channels,
+                     float* g, float* db) {
+  // Fixed partial sums over fixed pixel ranges, added in order (as sum_leading).
+  const ElementwiseLoops& k = loops();
+  constexpr long GROUPS = 8;
+  const long inner = channels;
+  std::memset(db, 0, sizeof(float) * inner);
+  const auto pass = [&](long r0, long r1, float* acc) {
+    if (mask != nullptr) k.masked_rows(dz, mask, r0, r1, inner, g, acc);
+    else k.add_rows(dz, r0, r1, inner, acc);
+  };
+  if (pixels * inner <= CHUNK || pixels < 2 * GROUPS) {
+    pass(0, pixels, db);
+    return;
+  }
+  std::vector<float> partial(static_cast<size_t>(GROUPS) * inner, 0.f);
+  parallel_for(static_cast<int>(GROUPS), [&](int t, int) {
+    pass(pixels * t / GROUPS, pixels * (t + 1) / GROUPS, partial.data() + static_cast<long>(t) * inner);
+  });
+  for (long t = 0; t < GROUPS; t++) k.add_rows(partial.data(), t, t + 1, inner, db);
+}
+
 void sum_trailing(const float* x, long outer, long inner, float* out) {
   const ElementwiseLoops& k = loops();
   chunked(outer * inner, inner,

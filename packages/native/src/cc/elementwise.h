@@ -36,4 +36,12 @@ void avg_pool(const PoolGeometry& g, const float* x, float* y);
 /** Its gradient as TF.js's cpu backend defines it: dy / (fh*fw) spread over each window. */
 void avg_pool_grad(const PoolGeometry& g, const float* dy, float* dx);
 
+/**
+ * The gradient through relu's mask and the bias: g = dz · mask and db[c] = Σ over pixels of
+ * g[p, c], for dz and mask of pixels × channels. With a null mask, g is dz (not written) and only
+ * db is computed. Sums are taken in a fixed order, whatever the threads.
+ */
+void masked_gradient(const float* dz, const unsigned char* mask, long pixels, int channels,
+                     float* g, float* db);
+
 }  // namespace runge
