@@ -34,40 +34,55 @@ function cases(rng: Rng): { y: tf.Tensor; p: KernelWeights; label: string }[] {
   ];
 }
 
+type Evaluation = (y: tf.Tensor, p: KernelWeights, c: number) => tf.Tensor;
+
+/**
+ * Over every activation tried, dense and feature-map cases and scale `c`: `direct` equals
+ * `reference` to 1e-5, and so do their gradients in Y, K and b (of Σ w·output) to 1e-4.
+ */
+function expectSameWithGradients(
+  seed: number,
+  evaluations: (activation: ActivationName) => { direct: Evaluation; reference: Evaluation },
+): void {
+  const rng = Rng.fromSeed(seed);
+  for (const activation of ACTIVATIONS_TRIED) {
+    const { direct, reference } = evaluations(activation);
+    const all = cases(rng);
+    for (const { y, p, label } of all) {
+      for (const c of SCALES) {
+        tf.tidy(() => {
+          const w = rng.normal(y.shape);
+          const at = `${activation} ${label} c=${c}`;
+          expect(relMax(direct(y, p, c), reference(y, p, c)), at).toBeLessThan(1e-5);
+          const grads = (e: Evaluation) =>
+            tf.grads((yy: tf.Tensor, K: tf.Tensor, b: tf.Tensor) =>
+              tf.sum(tf.mul(e(yy, { K, b }, c), w)),
+            )([y, p.K, p.b]);
+          const gd = grads(direct);
+          const gr = grads(reference);
+          gd.forEach((g, i) => {
+            expect(relMax(g, gr[i] as tf.Tensor), `${at} grad ${i}`).toBeLessThan(1e-4);
+          });
+        });
+      }
+    }
+    tf.dispose(all.flatMap(({ y, p }) => [y, p.K, p.b]));
+  }
+}
+
 describe('scaled evaluations of the block dynamics', () => {
   for (const [name, make] of [
     ['resnet', resnetDynamics],
     ['parabolic', parabolicDynamics],
   ] as const) {
     it(`${name}: scaled(t, Y, θ, c) = c·f(t, Y, θ), and so do the gradients in Y, K and b`, () => {
-      const rng = Rng.fromSeed(21);
-      for (const activation of ACTIVATIONS_TRIED) {
+      expectSameWithGradients(21, (activation) => {
         const f = make({ activation });
-        const all = cases(rng);
-        for (const { y, p, label } of all) {
-          for (const c of SCALES) {
-            tf.tidy(() => {
-              const w = rng.normal(y.shape);
-              const direct = f.scaled(0, y, p, c);
-              const product = tf.mul(f(0, y, p), c);
-              expect(relMax(direct, product), `${activation} ${label} c=${c}`).toBeLessThan(1e-5);
-              const grads = (g: (yy: tf.Tensor, K: tf.Tensor, b: tf.Tensor) => tf.Tensor) =>
-                tf.grads((yy: tf.Tensor, K: tf.Tensor, b: tf.Tensor) =>
-                  tf.sum(tf.mul(g(yy, K, b), w)),
-                )([y, p.K, p.b]);
-              const gs = grads((yy, K, b) => f.scaled(0, yy, { K, b }, c));
-              const gp = grads((yy, K, b) => tf.mul(f(0, yy, { K, b }), c));
-              gs.forEach((g, i) => {
-                expect(
-                  relMax(g, gp[i] as tf.Tensor),
-                  `${activation} ${label} c=${c} grad ${i}`,
-                ).toBeLessThan(1e-4);
-              });
-            });
-          }
-        }
-        tf.dispose(all.flatMap(({ y, p }) => [y, p.K, p.b]));
-      }
+        return {
+          direct: (y, p, c) => f.scaled(0, y, p, c),
+          reference: (y, p, c) => tf.mul(f(0, y, p), c),
+        };
+      });
     });
   }
 
@@ -102,35 +117,14 @@ describe('scaled evaluations of the block dynamics', () => {
   });
 
   it('resnet: residual(t, Y, θ, c) = Y + c·f(t, Y, θ), and so do the gradients in Y, K and b', () => {
-    const rng = Rng.fromSeed(22);
-    for (const activation of ACTIVATIONS_TRIED) {
+    expectSameWithGradients(22, (activation) => {
       const f = resnetDynamics({ activation });
       const residual = f.residual as NonNullable<typeof f.residual>;
-      const all = cases(rng);
-      for (const { y, p, label } of all) {
-        for (const c of SCALES) {
-          tf.tidy(() => {
-            const w = rng.normal(y.shape);
-            const direct = residual(0, y, p, c);
-            const sum = tf.add(y, tf.mul(f(0, y, p), c));
-            expect(relMax(direct, sum), `${activation} ${label} c=${c}`).toBeLessThan(1e-5);
-            const grads = (g: (yy: tf.Tensor, K: tf.Tensor, b: tf.Tensor) => tf.Tensor) =>
-              tf.grads((yy: tf.Tensor, K: tf.Tensor, b: tf.Tensor) =>
-                tf.sum(tf.mul(g(yy, K, b), w)),
-              )([y, p.K, p.b]);
-            const gr = grads((yy, K, b) => residual(0, yy, { K, b }, c));
-            const gs = grads((yy, K, b) => tf.add(yy, tf.mul(f(0, yy, { K, b }), c)));
-            gr.forEach((g, i) => {
-              expect(
-                relMax(g, gs[i] as tf.Tensor),
-                `${activation} ${label} c=${c} grad ${i}`,
-              ).toBeLessThan(1e-4);
-            });
-          });
-        }
-      }
-      tf.dispose(all.flatMap(({ y, p }) => [y, p.K, p.b]));
-    }
+      return {
+        direct: (y, p, c) => residual(0, y, p, c),
+        reference: (y, p, c) => tf.add(y, tf.mul(f(0, y, p), c)),
+      };
+    });
   });
 
   it('on native, an Euler step of the relu ResNet block is one kernel forward and one backward, with cpu’s values', async () => {

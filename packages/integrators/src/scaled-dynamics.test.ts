@@ -31,9 +31,15 @@ const N = 6;
 
 type P = { A: tf.Tensor };
 
-/** Counts calls of `f` and of its scaled evaluation, recording each coefficient. */
-function counted(): { f: Dynamics<tf.Tensor, P>; calls: { f: number; scaled: number[] } } {
-  const calls = { f: 0, scaled: [] as number[] };
+/**
+ * Counts calls of `f`, of its scaled evaluation and (with `residual`) of its residual evaluation,
+ * recording each coefficient.
+ */
+function counted(residual = false): {
+  f: Dynamics<tf.Tensor, P>;
+  calls: { f: number; scaled: number[]; residual: number[] };
+} {
+  const calls = { f: 0, scaled: [] as number[], residual: [] as number[] };
   const f = withScaled<tf.Tensor, P>(
     (_t, y, p) => {
       calls.f++;
@@ -43,6 +49,12 @@ function counted(): { f: Dynamics<tf.Tensor, P>; calls: { f: number; scaled: num
       calls.scaled.push(c);
       return tf.matMul(y, tf.mul(p.A, c));
     },
+    residual
+      ? (_t, y, p, c) => {
+          calls.residual.push(c);
+          return tf.add(y, tf.matMul(y, tf.mul(p.A, c)));
+        }
+      : undefined,
   );
   return { f, calls };
 }
@@ -197,29 +209,6 @@ describe('withScaled', () => {
   });
 });
 
-/** Counts calls of `f`, its scaled and its residual evaluation, recording the coefficients. */
-function countedResidual(): {
-  f: Dynamics<tf.Tensor, P>;
-  calls: { f: number; scaled: number[]; residual: number[] };
-} {
-  const calls = { f: 0, scaled: [] as number[], residual: [] as number[] };
-  const f = withScaled<tf.Tensor, P>(
-    (_t, y, p) => {
-      calls.f++;
-      return tf.matMul(y, p.A);
-    },
-    (_t, y, p, c) => {
-      calls.scaled.push(c);
-      return tf.matMul(y, tf.mul(p.A, c));
-    },
-    (_t, y, p, c) => {
-      calls.residual.push(c);
-      return tf.add(y, tf.matMul(y, tf.mul(p.A, c)));
-    },
-  );
-  return { f, calls };
-}
-
 describe('residual evaluations (withScaled’s third argument)', () => {
   it('are found by residualOf, and absent unless given', () => {
     const plain: Dynamics<tf.Tensor, P> = (_t, y) => y;
@@ -231,14 +220,14 @@ describe('residual evaluations (withScaled’s third argument)', () => {
 
   it('forward Euler is one residual call per step (c = h); the other methods never call it', () => {
     const h = T / N;
-    const { f, calls } = countedResidual();
+    const { f, calls } = counted(true);
     expect(relErr(solved(f, 'euler'), discrete(1).flat())).toBeLessThan(1e-5);
     expect(calls.f).toBe(0);
     expect(calls.scaled).toEqual([]);
     expect(calls.residual.length).toBe(N);
     for (const c of calls.residual) expect(c).toBeCloseTo(h, 12);
     for (const method of ['midpoint', 'heun', 'rk4'] as const) {
-      const other = countedResidual();
+      const other = counted(true);
       expect(relErr(solved(other.f, method), discrete(ORDER[method]).flat())).toBeLessThan(1e-5);
       expect(other.calls.residual).toEqual([]);
     }
@@ -282,7 +271,7 @@ describe('residual evaluations (withScaled’s third argument)', () => {
       }
     }
     for (const gradient of ['backprop', 'checkpoint'] as GradientModeName[]) {
-      const { f, calls } = countedResidual();
+      const { f, calls } = counted(true);
       const [dy0, dA] = tf.tidy(() => {
         const wt = tf.tensor2d(W);
         return tf

@@ -70,6 +70,19 @@ bool floats(napi_env env, napi_value value, const char* name, Floats* out, bool 
   return true;
 }
 
+/**
+ * The data and length of `value` when it is a typed array of `kind` (false, with nothing thrown,
+ * when it is not).
+ */
+bool typed_array_of(napi_env env, napi_value value, napi_typedarray_type kind, void** data,
+                    size_t* length) {
+  bool is_typed = false;
+  napi_is_typedarray(env, value, &is_typed);
+  napi_typedarray_type actual = napi_float32_array;
+  if (is_typed) napi_get_typedarray_info(env, value, &actual, length, data, nullptr, nullptr);
+  return is_typed && actual == kind;
+}
+
 /** A Uint8Array (or null / undefined: no array). */
 bool bytes(napi_env env, napi_value value, const char* name, Bytes* out) {
   napi_valuetype type;
@@ -78,26 +91,19 @@ bool bytes(napi_env env, napi_value value, const char* name, Bytes* out) {
     *out = Bytes{};
     return true;
   }
-  bool is_typed = false;
-  napi_is_typedarray(env, value, &is_typed);
-  napi_typedarray_type kind = napi_float32_array;
-  size_t length = 0;
   void* data = nullptr;
-  if (is_typed) napi_get_typedarray_info(env, value, &kind, &length, &data, nullptr, nullptr);
-  if (!is_typed || kind != napi_uint8_array) return fail(env, std::string(name) + " must be a Uint8Array");
+  size_t length = 0;
+  if (!typed_array_of(env, value, napi_uint8_array, &data, &length))
+    return fail(env, std::string(name) + " must be a Uint8Array");
   out->data = static_cast<unsigned char*>(data);
   out->length = length;
   return true;
 }
 
 bool ints(napi_env env, napi_value value, size_t want, Ints* out) {
-  bool is_typed = false;
-  napi_is_typedarray(env, value, &is_typed);
-  napi_typedarray_type kind = napi_float32_array;
-  size_t length = 0;
   void* data = nullptr;
-  if (is_typed) napi_get_typedarray_info(env, value, &kind, &length, &data, nullptr, nullptr);
-  if (!is_typed || kind != napi_int32_array || length < want) {
+  size_t length = 0;
+  if (!typed_array_of(env, value, napi_int32_array, &data, &length) || length < want) {
     return fail(env, "the sizes must be an Int32Array of " + std::to_string(want) + " entries");
   }
   out->data = static_cast<const int32_t*>(data);
