@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { relativeError } from '../test/compare-backends.js';
+import { expectSameAsReference } from '../test/compare-reference.js';
 import { type Conv2dCase, conv2dCases } from '../test/conv2d-cases.js';
 import { initBackend } from './backend.js';
 import { type ConvOptions, type ConvPadding, conv } from './conv-operator.js';
@@ -55,27 +56,13 @@ describe.each(['cpu', 'wasm', 'native'] as const)('fusedConv on %s', (backend) =
         const before = tf.memory().numTensors;
         const [x, kernel, bias, w] = inputs(c, 11);
         const options = { ...convOptions(c), activation };
-        const loss =
-          (f: (x: tf.Tensor4D, k: tf.Tensor4D, b: tf.Tensor1D) => tf.Tensor) =>
-          (...a: tf.Tensor[]) =>
-            tf.sum(tf.mul(w, f(a[0] as tf.Tensor4D, a[1] as tf.Tensor4D, a[2] as tf.Tensor1D)));
-        const fused = (a: tf.Tensor4D, k: tf.Tensor4D, b: tf.Tensor1D) =>
-          fusedConv(a, k, b, options);
-        const reference = (a: tf.Tensor4D, k: tf.Tensor4D, b: tf.Tensor1D) =>
-          composed(a, k, b, c, activation);
-        const y = fused(x, kernel, bias);
-        const yRef = reference(x, kernel, bias);
-        expect(y.shape).toEqual(yRef.shape);
-        expect(relativeError(values(y), values(yRef))).toBeLessThan(1e-5);
-        const g = tf.grads(loss(fused))([x, kernel, bias]);
-        const gRef = tf.grads(loss(reference))([x, kernel, bias]);
-        for (let i = 0; i < 3; i++) {
-          expect(g[i]?.shape).toEqual(gRef[i]?.shape);
-          expect(
-            relativeError(values(g[i] as tf.Tensor), values(gRef[i] as tf.Tensor)),
-          ).toBeLessThan(1e-5);
-        }
-        tf.dispose([x, kernel, bias, w, y, yRef, ...g, ...gRef]);
+        expectSameAsReference(
+          (a, k, b) => fusedConv(a, k, b, options),
+          (a, k, b) => composed(a, k, b, c, activation),
+          [x, kernel, bias],
+          w,
+        );
+        tf.dispose([x, kernel, bias, w]);
         expect(tf.memory().numTensors).toBe(before);
       },
     );

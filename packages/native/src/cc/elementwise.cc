@@ -78,44 +78,44 @@ void relu_grad(const float* dy, const float* x, float* out, long n) {
   chunked(n, 1, [&](long s, long e) { k.relu_grad(dy, x, out, s, e); });
 }
 
-void sum_leading(const float* x, long outer, long inner, float* out) {
-  // A fixed number of partial sums over fixed row ranges, added in order: the result does not
-  // depend on the thread count.
+namespace {
+
+/**
+ * out[0, inner) = the sum over rows [0, rows) that pass(r0, r1, acc) adds into acc: a fixed number
+ * of partial sums over fixed row ranges, added in order, so the result does not depend on the
+ * thread count.
+ */
+template <typename Pass>
+void grouped_row_sums(long rows, long inner, float* out, Pass pass) {
   const ElementwiseLoops& k = loops();
   constexpr long GROUPS = 8;
   std::memset(out, 0, sizeof(float) * inner);
-  if (outer * inner <= CHUNK || outer < 2 * GROUPS) {
-    k.add_rows(x, 0, outer, inner, out);
+  if (rows * inner <= CHUNK || rows < 2 * GROUPS) {
+    pass(0, rows, out);
     return;
   }
   std::vector<float> partial(static_cast<size_t>(GROUPS) * inner, 0.f);
   parallel_for(static_cast<int>(GROUPS), [&](int t, int) {
-    k.add_rows(x, outer * t / GROUPS, outer * (t + 1) / GROUPS, inner,
-               partial.data() + static_cast<long>(t) * inner);
+    pass(rows * t / GROUPS, rows * (t + 1) / GROUPS, partial.data() + static_cast<long>(t) * inner);
   });
   for (long t = 0; t < GROUPS; t++) k.add_rows(partial.data(), t, t + 1, inner, out);
 }
 
+}  // namespace
+
+void sum_leading(const float* x, long outer, long inner, float* out) {
+  const ElementwiseLoops& k = loops();
+  grouped_row_sums(outer, inner, out,
+                   [&](long r0, long r1, float* acc) { k.add_rows(x, r0, r1, inner, acc); });
+}
+
 void masked_gradient(const float* dz, const unsigned char* mask, long pixels, int channels,
                      float* g, float* db) {
-  // Fixed partial sums over fixed pixel ranges, added in order (as sum_leading).
+  if (mask == nullptr) return sum_leading(dz, pixels, channels, db);
   const ElementwiseLoops& k = loops();
-  constexpr long GROUPS = 8;
-  const long inner = channels;
-  std::memset(db, 0, sizeof(float) * inner);
-  const auto pass = [&](long r0, long r1, float* acc) {
-    if (mask != nullptr) k.masked_rows(dz, mask, r0, r1, inner, g, acc);
-    else k.add_rows(dz, r0, r1, inner, acc);
-  };
-  if (pixels * inner <= CHUNK || pixels < 2 * GROUPS) {
-    pass(0, pixels, db);
-    return;
-  }
-  std::vector<float> partial(static_cast<size_t>(GROUPS) * inner, 0.f);
-  parallel_for(static_cast<int>(GROUPS), [&](int t, int) {
-    pass(pixels * t / GROUPS, pixels * (t + 1) / GROUPS, partial.data() + static_cast<long>(t) * inner);
+  grouped_row_sums(pixels, channels, db, [&](long r0, long r1, float* acc) {
+    k.masked_rows(dz, mask, r0, r1, channels, g, acc);
   });
-  for (long t = 0; t < GROUPS; t++) k.add_rows(partial.data(), t, t + 1, inner, db);
 }
 
 void sum_trailing(const float* x, long outer, long inner, float* out) {
