@@ -8,7 +8,11 @@ export {
   type NativeAddonStatus,
 } from './addon.js';
 export { RELU_GRAD_KERNEL } from './kernels/relu-grad.js';
-export { RESIDUAL_CONV_GRAD_KERNEL, RESIDUAL_CONV_KERNEL } from './kernels/residual-conv.js';
+export {
+  RESIDUAL_CONV_GRAD_KERNEL,
+  RESIDUAL_CONV_KERNEL,
+  RESIDUAL_CONV_MASK_KERNEL,
+} from './kernels/residual-conv.js';
 export { NativeBackend } from './native-backend.js';
 export {
   NATIVE_BACKEND_NAME,

@@ -47,6 +47,11 @@ export class NativeBackend extends MathBackendCPU {
   /** Bytes of owned arrays held by live tensors, and the most they have been. */
   private liveBytes = 0;
   private peakLiveBytes = 0;
+  /**
+   * Relu masks kept beside kernel outputs (a residual convolution's, for its gradient), by the
+   * output's data id; each goes back to the pool with the output's data.
+   */
+  private readonly masks = new Map<tf.DataId, Uint8Array>();
 
   /** @param addon - The loaded addon ({@link loadNativeAddon}). */
   constructor(addon: NativeAddon) {
@@ -61,13 +66,6 @@ export class NativeBackend extends MathBackendCPU {
     if (info.dtype !== 'float32') return null;
     const values = this.data.get(info.dataId)?.values;
     return values instanceof Float32Array ? values : null;
-  }
-
-  /** The values of a bool tensor held by this backend (one byte each), or null otherwise. */
-  bytes(info: tf.TensorInfo): Uint8Array | null {
-    if (info.dtype !== 'bool') return null;
-    const values = this.data.get(info.dataId)?.values;
-    return values instanceof Uint8Array ? values : null;
   }
 
   /**
@@ -130,23 +128,49 @@ export class NativeBackend extends MathBackendCPU {
     return super.read(dataId);
   }
 
+  /**
+   * Keeps `mask` (from {@link NativeBackend.allocBytes}) beside the output `info` until that
+   * output's data is freed: a gradient kernel finds it with {@link NativeBackend.maskOf}. Unlike
+   * a second kernel output, it costs the tape nothing (TF.js gives every output the loss does not
+   * depend on a zero-filled gradient of its own size).
+   */
+  keepMask(info: tf.TensorInfo, mask: Uint8Array): void {
+    this.masks.set(info.dataId, mask);
+  }
+
+  /** The mask {@link NativeBackend.keepMask} keeps beside `info`'s data, or null if none. */
+  maskOf(info: tf.TensorInfo): Uint8Array | null {
+    return this.masks.get(info.dataId) ?? null;
+  }
+
   override disposeData(dataId: tf.DataId, force?: boolean): boolean {
     const values = this.data.get(dataId)?.values;
     const freed = super.disposeData(dataId, force);
-    if (freed && !this.data.has(dataId) && this.release(values)) {
-      const array = values as Pooled;
-      const key = array instanceof Float32Array ? array.length : -array.length;
-      const cap = Math.max(POOL_BYTES, WORKING_SET_MARGIN * this.peakLiveBytes);
-      if (this.pooledBytes + array.byteLength > cap) this.evict(cap - array.byteLength, key);
-      if (this.pooledBytes + array.byteLength <= cap) {
-        const list = this.pool.get(key) ?? [];
-        list.push(array);
-        this.touch(key, list);
-        this.pooledBytes += array.byteLength;
-        this.owned.add(array);
+    if (freed && !this.data.has(dataId)) {
+      this.recycle(values);
+      const mask = this.masks.get(dataId);
+      if (mask !== undefined) {
+        this.masks.delete(dataId);
+        this.recycle(mask);
       }
     }
     return freed;
+  }
+
+  /** Puts an owned array whose tensor is gone into the pool, if it has room. */
+  private recycle(values: unknown): void {
+    if (!this.release(values)) return;
+    const array = values as Pooled;
+    const key = array instanceof Float32Array ? array.length : -array.length;
+    const cap = Math.max(POOL_BYTES, WORKING_SET_MARGIN * this.peakLiveBytes);
+    if (this.pooledBytes + array.byteLength > cap) this.evict(cap - array.byteLength, key);
+    if (this.pooledBytes + array.byteLength <= cap) {
+      const list = this.pool.get(key) ?? [];
+      list.push(array);
+      this.touch(key, list);
+      this.pooledBytes += array.byteLength;
+      this.owned.add(array);
+    }
   }
 
   /** Moves the arrays of `key` to the most recently used end of the pool's order. */
@@ -174,6 +198,7 @@ export class NativeBackend extends MathBackendCPU {
 
   override dispose(): void {
     this.pool.clear();
+    this.masks.clear();
     this.pooledBytes = 0;
     this.liveBytes = 0;
     super.dispose();

@@ -16,8 +16,10 @@ import { RELU_GRAD_KERNEL, reluGradKernel } from './kernels/relu-grad.js';
 import {
   RESIDUAL_CONV_GRAD_KERNEL,
   RESIDUAL_CONV_KERNEL,
+  RESIDUAL_CONV_MASK_KERNEL,
   residualConvGradKernel,
   residualConvKernel,
+  residualConvMaskKernel,
 } from './kernels/residual-conv.js';
 import { sumKernel } from './kernels/sum.js';
 import { reluKernel, stepKernel } from './kernels/unary.js';
@@ -214,6 +216,11 @@ export function registerNativeBackend(options: NativeBackendOptions = {}): Nativ
         kernelName: RESIDUAL_CONV_GRAD_KERNEL,
         backendName: NATIVE_BACKEND_NAME,
         kernelFunc: residualConvGradKernel as unknown as tf.KernelFunc,
+      });
+      tf.registerKernel({
+        kernelName: RESIDUAL_CONV_MASK_KERNEL,
+        backendName: NATIVE_BACKEND_NAME,
+        kernelFunc: residualConvMaskKernel as unknown as tf.KernelFunc,
       });
     }
     registeredAddon = addon;

@@ -1,18 +1,26 @@
 // The gradient of the residual convolution Y + σ(conv(Y, K) + b): one native kernel, or TF.js ops when a gradient of it is recorded.
 import * as tf from '@tensorflow/tfjs-core';
-import { RESIDUAL_CONV_GRAD_KERNEL, RESIDUAL_CONV_KERNEL } from './kernels/residual-conv.js';
+import {
+  RESIDUAL_CONV_GRAD_KERNEL,
+  RESIDUAL_CONV_KERNEL,
+  RESIDUAL_CONV_MASK_KERNEL,
+} from './kernels/residual-conv.js';
 
 /**
  * The gradient as differentiable TF.js ops (for gradients of gradients): `g = dz · mask`,
  * `dx = dz + Kᵀ g`, `dK = Σ x ⊗ g`, `db = Σ g`. The mask is piecewise constant, so it carries no
- * gradient of its own.
+ * gradient of its own; it is read from the backend beside `z` (relu) or absent (linear).
  */
 function composed(
   dz: tf.Tensor4D,
   x: tf.Tensor4D,
   filter: tf.Tensor4D,
-  mask: tf.Tensor | undefined,
+  z: tf.Tensor | undefined,
 ): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  const mask =
+    z === undefined
+      ? undefined
+      : (tf.engine().runKernel(RESIDUAL_CONV_MASK_KERNEL, { z }, {}) as tf.Tensor);
   const g = mask === undefined ? dz : tf.mul(dz, tf.cast(mask, 'float32'));
   const conv = { strides: 1, pad: 'same', dataFormat: 'NHWC' } as const;
   const dx = tf.add(
@@ -37,15 +45,12 @@ function composed(
 const RESIDUAL_CONV_GRADIENT: tf.GradConfig = {
   kernelName: RESIDUAL_CONV_KERNEL,
   inputsToSave: ['x', 'filter'],
-  outputsToSave: [false, true],
+  outputsToSave: [true],
   gradFunc: (dys, saved, attrs) => {
     const dz = (Array.isArray(dys) ? dys[0] : dys) as tf.Tensor4D;
-    const [x, filter, mask] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor | undefined];
-    if (attrs.activation === 'relu' && mask === undefined) {
-      throw new Error(
-        `${RESIDUAL_CONV_KERNEL}: relu's mask was not computed (withMask: false) although a gradient is needed; run the kernel with withMask: true while a tape records`,
-      );
-    }
+    const [x, filter, output] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor];
+    // relu's mask is kept by the backend beside the output z; linear has none.
+    const z = attrs.activation === 'relu' ? output : undefined;
     const fused =
       !tf.engine().isTapeOn() &&
       tf.getKernel(RESIDUAL_CONV_GRAD_KERNEL, tf.getBackend()) !== undefined;
@@ -54,10 +59,10 @@ const RESIDUAL_CONV_GRADIENT: tf.GradConfig = {
           .engine()
           .runKernel(
             RESIDUAL_CONV_GRAD_KERNEL,
-            mask === undefined ? { dz, x, filter } : { dz, x, filter, mask },
+            z === undefined ? { dz, x, filter } : { dz, x, filter, z },
             {},
           ) as tf.Tensor[])
-      : composed(dz, x, filter, mask);
+      : composed(dz, x, filter, z);
     return {
       x: () => dx as tf.Tensor,
       filter: () => dK as tf.Tensor,

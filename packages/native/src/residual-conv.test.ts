@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectClose, requireNative, runOn, values } from '../test/compare.js';
-import { RESIDUAL_CONV_KERNEL } from './index.js';
+import { type NativeBackend, RESIDUAL_CONV_KERNEL, RESIDUAL_CONV_MASK_KERNEL } from './index.js';
 
 type Activation = 'relu' | 'linear';
 interface Case {
@@ -101,7 +101,7 @@ describe('the native residual convolution x + σ(conv(x, K) + b) (1e-4 relative 
     requireNative(1, true, true);
   });
 
-  it('the mask is true exactly where conv(x, K) + b > 0', async () => {
+  it('the mask kept beside z is true exactly where conv(x, K) + b > 0', async () => {
     requireNative(1);
     const c = cases[4] as Case;
     const [x, K, b] = inputs(c, 3);
@@ -115,8 +115,12 @@ describe('the native residual convolution x + σ(conv(x, K) + b) (1e-4 relative 
             activation: 'relu',
           },
         ) as tf.Tensor[];
+        expect(out).toHaveLength(1);
+        const mask = tf
+          .engine()
+          .runKernel(RESIDUAL_CONV_MASK_KERNEL, { z: out[0] as tf.Tensor }, {}) as tf.Tensor;
         const pre = tf.add(tf.conv2d(xt as tf.Tensor4D, kt as tf.Tensor4D, 1, 'same'), bt);
-        return [tf.cast(out[1] as tf.Tensor, 'float32'), tf.cast(tf.greater(pre, 0), 'float32')];
+        return [tf.cast(mask, 'float32'), tf.cast(tf.greater(pre, 0), 'float32')];
       }),
     );
     const [got, want] = masks as [Float32Array, Float32Array];
@@ -143,12 +147,24 @@ describe('the native residual convolution x + σ(conv(x, K) + b) (1e-4 relative 
     expectClose(native[0] as Float32Array, cpu[0] as Float32Array, 1e-4, 'K ↦ ⟨∂x, V⟩');
   });
 
-  it('leaks no tensors, forward or backward', async () => {
+  it('leaks no tensors, forward or backward, and no masks: each goes with its output', async () => {
     requireNative(1);
     await tf.setBackend('native');
+    const backend = tf.backend() as NativeBackend;
     const c = cases[3] as Case;
     const [x, K, b, w] = inputs(c, 11).map((d) => tf.tensor(d.values, d.shape));
     const before = tf.memory().numTensors;
+    const z = tf
+      .engine()
+      .runKernel(
+        RESIDUAL_CONV_KERNEL,
+        { x: x as tf.Tensor, filter: K as tf.Tensor, bias: b as tf.Tensor },
+        { activation: 'relu' },
+      ) as tf.Tensor[];
+    const kept = z[0] as tf.Tensor;
+    expect(backend.maskOf(kept)?.length).toBe(kept.size);
+    tf.dispose(z);
+    expect(backend.maskOf(kept)).toBeNull();
     for (let i = 0; i < 3; i++) {
       tf.dispose(block(x as tf.Tensor4D, K as tf.Tensor4D, b as tf.Tensor1D, 'relu'));
       tf.dispose(
@@ -167,7 +183,7 @@ describe('the native residual convolution x + σ(conv(x, K) + b) (1e-4 relative 
     await tf.setBackend('cpu');
   });
 
-  it('withMask: false returns z alone (inference), and a gradient without the mask is refused', async () => {
+  it('withMask: false keeps no mask (inference), and a gradient without the mask is refused', async () => {
     requireNative(1);
     await tf.setBackend('native');
     const c = cases[3] as Case;
@@ -182,12 +198,22 @@ describe('the native residual convolution x + σ(conv(x, K) + b) (1e-4 relative 
         { activation: 'relu', withMask: false },
       ) as tf.Tensor[];
     expect(out).toHaveLength(1);
+    expect((tf.backend() as NativeBackend).maskOf(out[0] as tf.Tensor)).toBeNull();
     const ref = reference(x as tf.Tensor4D, K as tf.Tensor4D, b as tf.Tensor1D, 'relu');
     expectClose(out[0]?.dataSync() as Float32Array, ref.dataSync() as Float32Array, 1e-5, 'z');
     // Had a tape recorded it, its gradient would lack relu's mask: refused, not taken as linear.
     const gradient = tf.getGradient(RESIDUAL_CONV_KERNEL) as tf.GradConfig;
     expect(() =>
-      gradient.gradFunc(out[0] as tf.Tensor, [x, K] as tf.Tensor[], { activation: 'relu' }),
+      gradient.gradFunc(out[0] as tf.Tensor, [x, K, out[0]] as tf.Tensor[], { activation: 'relu' }),
+    ).toThrow(/mask was not computed/);
+    // The differentiable form (a tape on the backward pass) refuses it too.
+    expect(() =>
+      tf.grad((kk: tf.Tensor) => {
+        const g = gradient.gradFunc(out[0] as tf.Tensor, [x, kk, out[0]] as tf.Tensor[], {
+          activation: 'relu',
+        });
+        return tf.sum(g.x?.() as tf.Tensor);
+      })(K as tf.Tensor),
     ).toThrow(/mask was not computed/);
     tf.dispose([x, K, b, ref, ...out] as tf.Tensor[]);
     await tf.setBackend('cpu');

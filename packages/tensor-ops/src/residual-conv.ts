@@ -76,8 +76,7 @@ export function residualConv(
     return tf.tidy(() => tf.add(x, fusedConv(x, kernel, bias, { activation })));
   }
   return tf.tidy(() => {
-    // [z], or [z, relu's mask] while a tape records (the gradient needs the mask; the tape keeps
-    // it, and the tidy disposes it otherwise).
+    // While a tape records, the backend keeps relu's mask beside z for the gradient.
     const withMask = tf.engine().isTapeOn();
     const outputs = tf
       .engine()

@@ -7,28 +7,48 @@ import { convWindow } from './window-sizes.js';
  * The TF.js kernel name of the residual convolution `z = x + σ(conv(x, K) + b)` (stride 1,
  * 'same' padding, as many output as input channels; `σ` relu or linear), a kernel TF.js itself
  * does not define. Inputs `x` `[N, H, W, C]`, `filter` `[kh, kw, C, C]`, `bias` `[C]`; attributes
- * `activation` and `withMask` (default true); outputs `[z]` (linear, or `withMask: false`) or
- * `[z, mask]` (relu; `mask` bool, true where relu kept its input, which the gradient needs: ask
- * for it whenever a tape records).
+ * `activation` and `withMask` (default true); output `[z]`. For relu with `withMask`, the backend
+ * keeps relu's mask (where `conv + b > 0`, which the gradient needs) beside `z` until `z` is
+ * disposed: ask for it whenever a tape records.
  *
  * @example
  * ```ts
- * const [z, mask] = tf.engine().runKernel(RESIDUAL_CONV_KERNEL, { x, filter, bias }, { activation: 'relu' }) as tf.Tensor[];
+ * const [z] = tf.engine().runKernel(RESIDUAL_CONV_KERNEL, { x, filter, bias }, { activation: 'relu' }) as tf.Tensor[];
  * ```
  */
 export const RESIDUAL_CONV_KERNEL = 'RungeResidualConv2D';
 
 /**
  * The TF.js kernel name of {@link RESIDUAL_CONV_KERNEL}'s gradient in one call: inputs `dz`, `x`,
- * `filter` and, for relu, `mask`; outputs `[dx, dfilter, dbias]` with `g = dz · mask`,
- * `dx = dz + Kᵀ g`, `dfilter = Σ x ⊗ g`, `dbias = Σ g`.
+ * `filter` and, for relu, the forward output `z` (whose kept mask it reads); outputs
+ * `[dx, dfilter, dbias]` with `g = dz · mask`, `dx = dz + Kᵀ g`, `dfilter = Σ x ⊗ g`,
+ * `dbias = Σ g`.
  *
  * @example
  * ```ts
- * const [dx, dK, db] = tf.engine().runKernel(RESIDUAL_CONV_GRAD_KERNEL, { dz, x, filter, mask }, {}) as tf.Tensor[];
+ * const [dx, dK, db] = tf.engine().runKernel(RESIDUAL_CONV_GRAD_KERNEL, { dz, x, filter, z }, {}) as tf.Tensor[];
  * ```
  */
 export const RESIDUAL_CONV_GRAD_KERNEL = 'RungeResidualConv2DGrad';
+
+/**
+ * The TF.js kernel name of the relu mask kept beside a residual convolution's output, as a bool
+ * tensor: input `z` (an output of {@link RESIDUAL_CONV_KERNEL} with relu and `withMask`), output
+ * `mask` of `z`'s shape, true where `conv(x, K) + b > 0`. The gradient's differentiable form uses it.
+ *
+ * @example
+ * ```ts
+ * const mask = tf.engine().runKernel(RESIDUAL_CONV_MASK_KERNEL, { z }, {}) as tf.Tensor; // bool, z.shape
+ * ```
+ */
+export const RESIDUAL_CONV_MASK_KERNEL = 'RungeResidualConv2DMask';
+
+/** The error for a relu gradient whose forward pass kept no mask. */
+function missingMask(kernel: string): Error {
+  return new Error(
+    `${kernel}: relu's mask was not computed (withMask: false) although a gradient is needed; run ${RESIDUAL_CONV_KERNEL} with withMask: true while a tape records`,
+  );
+}
 
 /** The geometry of a residual convolution, or an error saying which condition fails. */
 function residualWindow(x: tf.TensorInfo, filter: tf.TensorInfo, kernel: string): Int32Array {
@@ -90,7 +110,8 @@ export function residualConvKernel(args: NativeKernelArgs): tf.TensorInfo[] {
     act,
   );
   const z = backend.output(x.shape, out);
-  return mask === null ? [z] : [z, backend.outputBool(x.shape, mask)];
+  if (mask !== null) backend.keepMask(z, mask);
+  return [z];
 }
 
 /** `RungeResidualConv2DGrad` (see {@link RESIDUAL_CONV_GRAD_KERNEL}). */
@@ -100,15 +121,11 @@ export function residualConvGradKernel(args: NativeKernelArgs): tf.TensorInfo[] 
   const dz = input(args, 'dz');
   const x = input(args, 'x');
   const filter = input(args, 'filter');
-  const mask = args.inputs.mask;
+  const z = args.inputs.z;
   const sizes = residualWindow(x, filter, RESIDUAL_CONV_GRAD_KERNEL);
   const dzv = floatsOf(args, dz, 'dz');
-  const mv = mask === undefined ? null : backend.bytes(mask);
-  if (mask !== undefined && mv === null) {
-    throw new Error(
-      `${RESIDUAL_CONV_GRAD_KERNEL}: mask must be a bool tensor of the native backend`,
-    );
-  }
+  const mv = z === undefined ? null : backend.maskOf(z);
+  if (z !== undefined && mv === null) throw missingMask(RESIDUAL_CONV_GRAD_KERNEL);
   const fv = floatsOf(args, filter, 'filter');
   const g = mv === null ? null : backend.alloc(dzv.length);
   const dx = backend.alloc(dzv.length);
@@ -132,4 +149,15 @@ export function residualConvGradKernel(args: NativeKernelArgs): tf.TensorInfo[] 
     backend.output(filter.shape, df),
     backend.output([filter.shape[3] as number], db),
   ];
+}
+
+/** `RungeResidualConv2DMask` (see {@link RESIDUAL_CONV_MASK_KERNEL}). */
+export function residualConvMaskKernel(args: NativeKernelArgs): tf.TensorInfo {
+  const { backend } = args;
+  const z = input(args, 'z');
+  const kept = backend.maskOf(z);
+  if (kept === null) throw missingMask(RESIDUAL_CONV_MASK_KERNEL);
+  const mask = backend.allocBytes(kept.length);
+  mask.set(kept);
+  return backend.outputBool(z.shape, mask);
 }
