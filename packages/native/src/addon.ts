@@ -96,6 +96,11 @@ export interface NativeAddon {
   avgPoolGrad(dy: Float32Array, dx: Float32Array, sizes: Int32Array): void;
   /** Sets the thread pool's size (the calling thread counts as one). */
   setThreads(threads: number): void;
+  /**
+   * Sets how long (µs, 0–10⁶) idle pool threads poll for the next call before they sleep (the
+   * caller polls as long for the workers' end); returns the setting. Absent from older builds.
+   */
+  setSpin?(microseconds: number): number;
   /** Selects the AVX2/FMA microkernel (`true`, when the CPU has it) or the scalar one; returns the one in use. */
   setSimd(avx2: boolean): 'avx2' | 'scalar';
   /**

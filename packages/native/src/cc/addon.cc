@@ -422,6 +422,20 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+// setSpin(microseconds): how long idle pool threads poll before they sleep; returns the setting
+napi_value SetSpin(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  double us;
+  if (!get_args(env, info, 1, argv) || !number(env, argv[0], &us)) return nullptr;
+  if (!(us >= 0 && us <= 1e6)) {
+    return fail(env, "spin must be between 0 and 1000000 microseconds") ? nullptr : nullptr;
+  }
+  runge::set_spin_microseconds(static_cast<int>(us));
+  napi_value out;
+  napi_create_int32(env, runge::spin_microseconds_now(), &out);
+  return out;
+}
+
 // setSimd(useAvx2): selects the AVX2 or the scalar microkernel; returns the one in use
 napi_value SetSimd(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -517,6 +531,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"avgPool", nullptr, AvgPool, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"avgPoolGrad", nullptr, AvgPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setSpin", nullptr, SetSpin, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setSimd", nullptr, SetSimd, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"fmaLoop", nullptr, FmaLoop, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setAvx512", nullptr, SetAvx512, nullptr, nullptr, nullptr, napi_default, nullptr},
