@@ -71,6 +71,7 @@ export const TRAIN_FLAGS: FlagTable<RunConfigInput> = {
       headLambda: '--head-lambda <lambda>',
     },
     earlyStopping: null,
+    stepCycle: '--step-cycle <list>',
     checkpointEvery: '--checkpoint-every <n>',
     multilevel: '--multilevel <levels>',
     multilevelEpochs: '--multilevel-epochs <list>',

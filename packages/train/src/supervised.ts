@@ -23,6 +23,12 @@ const EVAL_RNG = Rng.fromSeed(0);
 export interface SupervisedOptions<P extends TensorTree> {
   /** The model's forward pass, from inputs `[batch, ...]` to predictions. */
   readonly apply: ApplyFn<P>;
+  /**
+   * The forward pass of training update `step` (0, 1, …), when it is not `apply` at every
+   * update: e.g. the same network with twice the ODE steps on every other batch (`apply` remains
+   * the forward pass of evaluation and of second-order methods).
+   */
+  readonly trainingApply?: (step: number) => ApplyFn<P>;
   /** Initial parameters (owned by training once given). */
   readonly params: P;
   /** Initial non-trainable state. */
@@ -99,7 +105,8 @@ export function supervised<P extends TensorTree>(
         ...(options.weightDecay !== undefined ? { weightDecay: options.weightDecay } : {}),
         loss: (params, state, batch, ctx: LossContext) => {
           const x = options.augment ? options.augment(batch.x, ctx.rng.split()) : batch.x;
-          const { y, state: next } = applyForward(options.apply, params.model as P, x, {
+          const apply = options.trainingApply?.(ctx.step) ?? options.apply;
+          const { y, state: next } = applyForward(apply, params.model as P, x, {
             training: true,
             rng: ctx.rng,
             state,

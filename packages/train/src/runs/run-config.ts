@@ -133,6 +133,13 @@ export const runConfigSchema = z.strictObject({
         })
         .optional()
         .describe('stop when a validation metric stops improving'),
+      stepCycle: z
+        .array(z.int().min(1))
+        .min(1)
+        .optional()
+        .describe(
+          "multiples of the ODE blocks' steps N, one per training batch in turn (e.g. 1,2: N and 2N alternately; default 1); evaluation uses N",
+        ),
       checkpointEvery: z.int().min(1).default(1).describe('write a checkpoint every n epochs'),
       multilevel: z
         .int()

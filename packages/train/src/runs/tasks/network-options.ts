@@ -1,12 +1,14 @@
 // The options of a one-network supervised problem that a run task takes from its level: the model, its variables and the run's training settings.
 import type { Model, ModelParams, ModelVariables } from '@runge/architectures';
 import type { SupervisedOptions } from '../../supervised.js';
+import { stepCycleApply } from '../step-cycle.js';
 import type { TaskProblemContext } from './run-task.js';
 
 /**
  * The settings of a run level that every one-network supervised problem shares: the forward pass
  * and variables of the network `model`, the optimiser, the learning rate, the augmentation and
- * the run's gradient clipping and weight decay. A task adds its loss (`classification`,
+ * the run's gradient clipping, weight decay and step cycle (`train.stepCycle`, see
+ * {@link stepCycleApply}). A task adds its loss (`classification`,
  * `regression`, …).
  *
  * @param ctx - The task's problem context at one level.
@@ -22,8 +24,10 @@ export function networkOptions(ctx: TaskProblemContext): SupervisedOptions<Model
   const { config, models, init, optimizer, learningRate, augment } = ctx;
   const { model } = models as { model: Model };
   const { params, state } = init.model as ModelVariables;
+  const trainingApply = stepCycleApply(model, config.train.stepCycle ?? [1]);
   return {
     apply: model.apply,
+    ...(trainingApply ? { trainingApply } : {}),
     params,
     state,
     optimizer,
