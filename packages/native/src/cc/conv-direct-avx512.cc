@@ -87,6 +87,60 @@ void forward_rows(const Padded& xp, int kh, int kw, int sh, int oh, int ow, cons
   }
 }
 
+/**
+ * The filter gradient as a sum of outer products dy ⊗ x over pixels, with the input side in
+ * vectors: for filter row `a`, the `V` vectors of 16 values a pixel's taps (a, 0 … kw−1) read
+ * (kw · ci / 16 of them), times `O` output channels broadcast from dy, into V × O accumulators.
+ * Per pixel that is V vector loads and O broadcasts for V · O fused multiply-adds (3 + 8 for 24
+ * at 16 channels and 3 × 3), where broadcasting the input (one per multiply-add) made the tile
+ * wait on loads. Adds to df[(a, c, ci), o] as conv_filter_grad_rows_avx2.
+ */
+template <int V, int O>
+void filter_grad_outer(const Padded& xp, int kh, int kw, int sh, int sw, int oh, int ow,
+                       const float* dy, int co, float* df, long r0, long r1) {
+  const int ci = xp.c;
+  const long pstride = static_cast<long>(sw) * ci;
+  alignas(64) float lanes[16];
+  for (int a = 0; a < kh; a++) {
+    for (int o0 = 0; o0 < co; o0 += O) {
+      __m512 acc[O][V];
+#pragma GCC unroll 8
+      for (int o = 0; o < O; o++)
+#pragma GCC unroll 6
+        for (int v = 0; v < V; v++) acc[o][v] = _mm512_setzero_ps();
+      for (long r = r0; r < r1; r++) {
+        const long b = r / oh;
+        const int oy = static_cast<int>(r - b * oh);
+        const float* x =
+            xp.data + ((b * xp.hp + static_cast<long>(oy) * sh + a) * xp.wp) * ci;
+        const float* d = dy + r * ow * co + o0;
+        for (int ox = 0; ox < ow; ox++) {
+          __m512 xv[V];
+#pragma GCC unroll 6
+          for (int v = 0; v < V; v++) xv[v] = _mm512_loadu_ps(x + v * 16);
+#pragma GCC unroll 8
+          for (int o = 0; o < O; o++) {
+            const __m512 dv = _mm512_set1_ps(d[o]);
+#pragma GCC unroll 6
+            for (int v = 0; v < V; v++) acc[o][v] = _mm512_fmadd_ps(dv, xv[v], acc[o][v]);
+          }
+          x += pstride;
+          d += co;
+        }
+      }
+      // Vector v holds filter rows (a, c, q·16 … q·16+15) with v = c · ci/16 + q: the taps of a
+      // pixel lie one after another in the padded row.
+      for (int o = 0; o < O; o++) {
+        for (int v = 0; v < V; v++) {
+          _mm512_store_ps(lanes, acc[o][v]);
+          float* out = df + (static_cast<long>(a) * kw * ci + v * 16) * co + o0 + o;
+          for (int l = 0; l < 16; l++) out[static_cast<long>(l) * co] += lanes[l];
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 bool conv_direct_avx512_handles(int ci, int sw, int ow) {
@@ -114,6 +168,18 @@ bool conv_filter_grad_avx512_handles(int ci) { return ci % 16 == 0; }
 void conv_filter_grad_rows_avx512(const Padded& xp, int kh, int kw, int sh, int sw, int oh, int ow,
                                   const float* dy, int co, float* df, long r0, long r1) {
   const int ci = xp.c;
+  // Outer products with the input in vectors where a row of taps fills 3 or 6 vectors (3 × 3
+  // filters on 16 or 32 channels). With one vector per row (1 × 1 on 16 channels) they were
+  // slower than the tile below (0.33 against 0.21 ms at 64 × 28 × 28): one load per multiply-add
+  // either way, and the transposed stores on top.
+  switch (kw * ci / 16) {
+    case 3:
+      return filter_grad_outer<3, 8>(xp, kh, kw, sh, sw, oh, ow, dy, co, df, r0, r1);
+    case 6:
+      return filter_grad_outer<6, 4>(xp, kh, kw, sh, sw, oh, ow, dy, co, df, r0, r1);
+    default:
+      break;
+  }
   const long pstride = static_cast<long>(sw) * ci;
   for (int tap = 0; tap < kh * kw; tap++) {
     const int a = tap / kw;
