@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectNativeMatchesCpu, requireNative, values } from '../test/compare.js';
+import { NATIVE_KERNELS } from './index.js';
 
 const t = (shape: number[], seed: number) => ({
   values: values(
@@ -77,6 +78,21 @@ describe('native element-wise kernels match the cpu backend', () => {
       }
     });
   }
+
+  it('neg gives −x, NaN kept, on small and large tensors', async () => {
+    const x = { values: Float32Array.from([-2, -0.5, 0, 0.5, 3, Number.NaN]), shape: [6] };
+    await expectNativeMatchesCpu([x], (a) => [tf.neg(a as tf.Tensor)], 'neg');
+    await tf.setBackend('native');
+    const n = tf.tidy(() => Array.from(tf.neg(tf.tensor1d(x.values)).dataSync()));
+    await tf.setBackend('cpu');
+    expect(n).toEqual([2, 0.5, -0, -0.5, -3, Number.NaN]);
+    expect(NATIVE_KERNELS).toContain('Neg');
+    await expectNativeMatchesCpu(
+      [t([64, 28, 28, 16], 5)],
+      (a) => [tf.neg(a as tf.Tensor)],
+      'large',
+    );
+  });
 
   it('relu and step keep NaN and give the written-out values', async () => {
     const x = { values: Float32Array.from([-2, -0.5, 0, 0.5, 3, Number.NaN]), shape: [6] };

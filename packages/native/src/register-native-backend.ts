@@ -22,7 +22,7 @@ import {
   residualConvMaskKernel,
 } from './kernels/residual-conv.js';
 import { sumKernel } from './kernels/sum.js';
-import { reluKernel, stepKernel } from './kernels/unary.js';
+import { negKernel, reluKernel, stepKernel } from './kernels/unary.js';
 import { NativeBackend } from './native-backend.js';
 import { installReluGradient } from './relu-gradient.js';
 import { installResidualConvGradient } from './residual-conv-gradient.js';
@@ -42,6 +42,7 @@ const KERNELS: Readonly<Record<string, NativeKernel>> = {
   [tf.RealDiv]: binaryKernel('RealDiv'),
   [tf.Relu]: reluKernel,
   [tf.Step]: stepKernel,
+  [tf.Neg]: negKernel,
   [tf.Sum]: sumKernel,
   [tf.AvgPool]: avgPoolKernel,
   [tf.AvgPoolGrad]: avgPoolGradKernel,
