@@ -197,7 +197,7 @@ export {
   stabilityNotes,
   stabilityRun,
 } from './runs/stability-run.js';
-export { stepCycleApply } from './runs/step-cycle.js';
+export { checkStepCycle, stepCycleApply } from './runs/step-cycle.js';
 export {
   type FeatureModel,
   type FeatureModelOptions,

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { type RunConfig, runConfigSchema } from './run-config.js';
 import { runLevelCount } from './run-level-count.js';
 import { checkRunStability } from './run-stability.js';
+import { checkStepCycle } from './step-cycle.js';
 import { taskOf } from './tasks/registry.js';
 import { withTaskDefaults } from './tasks/task-defaults.js';
 
@@ -67,8 +68,8 @@ export interface ResolveRunConfigOptions {
  * settings, each defined by the package that owns it: the integrator fits the dynamics
  * (`checkMethod` of @runge/architectures; the default follows the dynamics, leapfrog for
  * Hamiltonian blocks), the gradient mode fits the integrator (`resolveGradient` of
- * @runge/integrators), multilevel levels fit the epochs, file data sources name their path, and
- * the task accepts the data.
+ * @runge/integrators), multilevel levels fit the epochs, file data sources name their path, the
+ * step cycle fits the task and optimiser (`checkStepCycle`), and the task accepts the data.
  *
  * @param input - The configuration as written (a parsed JSON/YAML object; `undefined` is `{}`).
  * @param options - `source` and `name` for messages.
@@ -146,6 +147,7 @@ export function resolveRunConfig(input: unknown, options: ResolveRunConfigOption
     );
   }
   checkRunStability(config, name, fail);
+  checkStepCycle(config, taskOf(config), name, fail);
   taskOf(config).check?.(config, { source, name });
   return config;
 }

@@ -3,6 +3,7 @@ import { buildModel, type ModelConfig } from '@runge/architectures';
 import { ConfigError, type TensorTree, treeDispose } from '@runge/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { resolveRunConfig } from './resolve-run-config.js';
 import { stepCycleApply } from './step-cycle.js';
 
 /** One linear ResNet block f = K·Y + b on 3 features, N = 2 steps, T = 1, one weight set. */
@@ -68,5 +69,27 @@ describe('stepCycleApply', () => {
     const dense = buildModel({ name: 'mlp', input: [3], layers: [{ type: 'dense', units: 2 }] });
     expect(() => stepCycleApply(dense, [1, 2])).toThrow(ConfigError);
     expect(() => stepCycleApply(dense, [1, 2])).toThrow(/has none; remove it/);
+  });
+
+  it('is refused, before any data is read, where it would be ignored or misread', () => {
+    const cycle = { train: { stepCycle: [1, 2] } };
+    expect(resolveRunConfig(cycle).train.stepCycle).toEqual([1, 2]);
+    expect(
+      resolveRunConfig({ task: 'regression', data: { source: 'peaks' }, ...cycle }),
+    ).toBeDefined();
+    // A task that trains its networks its own way (a VAE) does not take it.
+    expect(() => resolveRunConfig({ task: 'vae-mnist', ...cycle })).toThrow(
+      /train\.stepCycle 1,2 .*'vae-mnist' task .* does not take it/,
+    );
+    // A second-order optimiser assumes one objective across its iterations.
+    expect(() => resolveRunConfig({ train: { stepCycle: [1, 2], optimizer: 'lbfgs' } })).toThrow(
+      /lbfgs cannot follow .*use sgd, momentum, adam/,
+    );
+    // A fractal block has no time steps.
+    expect(() => resolveRunConfig({ model: { dynamics: 'fractal' }, ...cycle })).toThrow(
+      /a fractal block has none/,
+    );
+    // A cycle of ones changes nothing and is accepted everywhere.
+    expect(resolveRunConfig({ task: 'vae-mnist', train: { stepCycle: [1] } })).toBeDefined();
   });
 });

@@ -7,6 +7,9 @@ import {
   scaleSteps,
 } from '@runge/architectures';
 import { ConfigError } from '@runge/tensor-ops';
+import { OPTIMIZER_NAMES, SECOND_ORDER_OPTIMIZERS } from './optimizer-names.js';
+import type { RunConfig } from './run-config.js';
+import type { RunTask } from './tasks/run-task.js';
 
 /**
  * The forward pass of each training update when the ODE blocks' steps cycle through multiples
@@ -40,4 +43,46 @@ export function stepCycleApply(
     m === 1 ? model.apply : buildModel(scaleSteps(model.config, m)).apply,
   );
   return (step) => applies[step % applies.length] as ApplyFn<ModelParams>;
+}
+
+/**
+ * The rules of `train.stepCycle` against the rest of a run configuration, checked before any
+ * data is read: the task must train through `networkOptions` (its `stepCycle` flag), the
+ * optimiser must be first-order (a second-order method's curvature model or line search assumes
+ * one objective across its iterations), and the preset block must have time steps.
+ *
+ * @param config - The resolved run configuration.
+ * @param task - Its task.
+ * @param name - How to name a setting in messages (the CLI adds its flag).
+ * @param fail - Throws the `ConfigError` for a message.
+ * @example
+ * ```ts
+ * checkStepCycle(config, taskOf(config), (p) => p, (m) => { throw new ConfigError(m); });
+ * ```
+ */
+export function checkStepCycle(
+  config: RunConfig,
+  task: RunTask,
+  name: (path: string) => string,
+  fail: (message: string) => never,
+): void {
+  const cycle = config.train.stepCycle;
+  if (cycle === undefined || cycle.every((m) => m === 1)) return;
+  const setting = `${name('train.stepCycle')} ${cycle.join(',')}`;
+  if (task.stepCycle !== true) {
+    fail(
+      `${setting} trains one network on several discretisations; the '${task.name}' task trains its networks its own way and does not take it`,
+    );
+  }
+  const optimizer = config.train.optimizer;
+  const secondOrder: readonly string[] = SECOND_ORDER_OPTIMIZERS;
+  if (secondOrder.includes(optimizer)) {
+    const firstOrder = OPTIMIZER_NAMES.filter((n) => !secondOrder.includes(n));
+    fail(
+      `${setting} changes the network from one update to the next, which ${optimizer} cannot follow (it assumes one objective across its iterations); use ${firstOrder.join(', ')}`,
+    );
+  }
+  if (config.model.config === undefined && config.model.dynamics === 'fractal') {
+    fail(`${setting} multiplies the steps of ODE blocks; a fractal block has none`);
+  }
 }

@@ -50,6 +50,7 @@ export const blackScholesTask: RunTask = {
   targets: 'values',
   sources: [],
   headline: 'rmse',
+  stepCycle: true,
   defaults: {
     data: { points: 200, validation: 0 },
     train: { epochs: 16, batchSize: 16, optimizer: 'adam', lr: 0.2 },

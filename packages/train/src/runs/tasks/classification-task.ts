@@ -12,6 +12,7 @@ export const classificationTask: RunTask = {
   targets: 'classes',
   sources: ['mnist', 'idx', 'cifar10', 'spirals', 'peaks', 'ellipses'],
   headline: 'accuracy',
+  stepCycle: true,
   check(config, { source, name }) {
     if (!this.sources.includes(config.data.source)) {
       throw new ConfigError(

@@ -58,6 +58,7 @@ export const inputSelectionTask: RunTask = {
   targets: 'values',
   sources: [],
   headline: 'rmse',
+  stepCycle: true,
   defaults: {
     data: { points: 500, validation: 0 },
     train: { epochs: 20, batchSize: 32, optimizer: 'adam', lr: 0.01 },

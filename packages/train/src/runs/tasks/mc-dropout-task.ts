@@ -177,6 +177,7 @@ export const mcDropoutTask: RunTask = {
   targets: 'values',
   sources: [],
   headline: 'rmse',
+  stepCycle: true,
   defaults: {
     data: { points: 6000, validation: 0.3 },
     model: { channels: 32 },

@@ -73,6 +73,7 @@ export const quantileGbmTask: RunTask = {
   targets: 'values',
   sources: ['gbm'],
   headline: 'coverage99',
+  stepCycle: true,
   defaults: {
     data: { source: 'gbm', points: 1000 },
     sequence: { units: 16 },

@@ -12,6 +12,7 @@ export const regressionTask: RunTask = {
   targets: 'values',
   sources: ['peaks'],
   headline: 'rmse',
+  stepCycle: true,
   check(config, { source, name }) {
     if (!this.sources.includes(config.data.source)) {
       throw new ConfigError(

@@ -127,6 +127,11 @@ export interface RunTask {
    * {@link withTaskDefaults}).
    */
   readonly defaults?: TaskDefaults;
+  /**
+   * Whether the task trains its network through `networkOptions`, which honours
+   * `train.stepCycle` (see `stepCycleApply`); a run of any other task refuses the setting.
+   */
+  readonly stepCycle?: boolean;
   /** Checks settings specific to the task; throws a `ConfigError` that names them. */
   check?(config: RunConfig, ctx: TaskCheckContext): void;
   /** Loads the task's data; default `loadRunData(config, targets)`. */

@@ -37,6 +37,7 @@ export const sequenceMnistTask: RunTask = {
   targets: 'classes',
   sources: ['mnist', 'idx'],
   headline: 'accuracy',
+  stepCycle: true,
   defaults: {
     sequence: { units: 128 },
     train: { optimizer: 'adam', lr: 0.003, batchSize: 128, epochs: 10 },
