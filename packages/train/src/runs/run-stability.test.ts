@@ -65,6 +65,27 @@ describe('checkRunStability', () => {
     ).toThrow(/fractal block has none/);
     expect(resolveRunConfig(stable).model.stability.mode).toBe('spectral-bound');
   });
+
+  it("refuses the bound's settings without the bound, and a shift on a block that has none", () => {
+    for (const setting of [{ margin: 0.5 }, { iterations: 5 }, { shift: 'full' }]) {
+      expect(() => resolveRunConfig({ model: { stability: setting } })).toThrow(
+        /sets the bound of stable training, which is off; add model.stability.mode spectral-bound/,
+      );
+    }
+    expect(() =>
+      resolveRunConfig({
+        model: { dynamics: 'parabolic', stability: { mode: 'spectral-bound', shift: 'full' } },
+      }),
+    ).toThrow(/model.stability.shift chooses the shift .*'parabolic' block has none/);
+    // What is allowed: the report alone, and a shift on a bounded ResNet block.
+    expect(resolveRunConfig({ model: { stability: { monitor: 2 } } }).model.stability.monitor).toBe(
+      2,
+    );
+    expect(
+      resolveRunConfig({ model: { stability: { mode: 'spectral-bound', shift: 'full' } } }).model
+        .stability.shift,
+    ).toBe('full');
+  });
 });
 
 describe('withStabilityMetrics', () => {

@@ -150,8 +150,24 @@ export function checkRunStability(
   name: (path: string) => string,
   fail: (message: string) => never,
 ): void {
-  if (config.model.stability.mode === 'none') return;
-  const what = `${name('model.stability')} '${config.model.stability.mode}'`;
+  const stability = config.model.stability;
+  if (stability.mode === 'none') {
+    // The bound's own settings mean nothing without the bound; saying so beats ignoring them.
+    for (const key of ['margin', 'iterations', 'shift'] as const) {
+      if (stability[key] !== undefined) {
+        fail(
+          `${name(`model.stability.${key}`)} sets the bound of stable training, which is off; add ${name('model.stability.mode')} spectral-bound or leave it out`,
+        );
+      }
+    }
+    return;
+  }
+  const what = `${name('model.stability')} '${stability.mode}'`;
+  if (stability.shift !== undefined && config.model.dynamics !== 'resnet') {
+    fail(
+      `${name('model.stability.shift')} chooses the shift of a ResNet block's K − cI; a '${config.model.dynamics}' block has none, leave it out`,
+    );
+  }
   if (config.model.dynamics === 'fractal') {
     fail(`${what} bounds ODE blocks; a fractal block has none (choose an ODE dynamics)`);
   }
