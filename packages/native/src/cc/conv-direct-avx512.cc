@@ -77,6 +77,55 @@ inline void forward_tile(const float* src, long wp, int kh, int kw, const float*
   }
 }
 
+/**
+ * forward_tile for one strip of 16 output channels, stride 1 and filters 3 wide: each input
+ * value is broadcast once and feeds the (up to) 3 output pixels whose taps reach it, with the
+ * filter's 3 horizontal taps held in registers. Per input channel and filter row: 3 weight loads
+ * and PX + 2 broadcasts for 3·PX multiply-adds, against 3 + 3·PX loads in forward_tile (where
+ * every multiply-add waited on a load of its own).
+ */
+template <int CI>
+inline void forward_tile_taps3(const float* src, long wp, int kh, const float* w, __m512 bias,
+                               int act, const float* res, unsigned char* mask, float* out,
+                               int co) {
+  __m512 acc[PX];
+#pragma GCC unroll 14
+  for (int i = 0; i < PX; i++) acc[i] = bias;
+  for (int a = 0; a < kh; a++) {
+    const float* row = src + static_cast<long>(a) * wp * CI;
+    const float* wa = w + static_cast<long>(a) * 3 * CI * 16;
+#pragma GCC unroll 2
+    for (int q = 0; q < CI; q++) {
+      const __m512 w0 = _mm512_loadu_ps(wa + q * 16);
+      const __m512 w1 = _mm512_loadu_ps(wa + (CI + q) * 16);
+      const __m512 w2 = _mm512_loadu_ps(wa + (2 * CI + q) * 16);
+      // Input pixel p reaches output pixel p − c through tap c.
+#pragma GCC unroll 16
+      for (int p = 0; p < PX + 2; p++) {
+        const __m512 xv = _mm512_set1_ps(row[p * CI + q]);
+        if (p < PX) acc[p] = _mm512_fmadd_ps(xv, w0, acc[p]);
+        if (p >= 1 && p - 1 < PX) acc[p - 1] = _mm512_fmadd_ps(xv, w1, acc[p - 1]);
+        if (p >= 2) acc[p - 2] = _mm512_fmadd_ps(xv, w2, acc[p - 2]);
+      }
+    }
+  }
+  const __m512 zero = _mm512_setzero_ps();
+#pragma GCC unroll 14
+  for (int i = 0; i < PX; i++) {
+    __m512 v = acc[i];
+    const long at = static_cast<long>(i) * co;
+    if (act == 1) {
+      const __mmask16 kept = _mm512_cmp_ps_mask(v, zero, _CMP_NLE_UQ);
+      v = _mm512_maskz_mov_ps(kept, v);
+      if (mask != nullptr) {
+        _mm512_mask_cvtepi32_storeu_epi8(mask + at, 0xFFFF, _mm512_maskz_set1_epi32(kept, 1));
+      }
+    }
+    if (res != nullptr) v = _mm512_add_ps(v, _mm512_loadu_ps(res + at));
+    _mm512_storeu_ps(out + at, v);
+  }
+}
+
 template <int CI, int SW>
 void forward_rows(const Padded& xp, int kh, int kw, int sh, int oh, int ow, const float* packed, int co,
                   const ConvEpilogue& e, float* y, long r0, long r1) {
@@ -102,6 +151,8 @@ void forward_rows(const Padded& xp, int kh, int kw, int sh, int oh, int ow, cons
         unsigned char* mask = e.mask ? e.mask + at : nullptr;
         if (pair == 2) {
           forward_tile<CI, SW, 2>(src, xp.wp, kh, kw, fs, strip, bv, e.act, res, mask, y + at, co);
+        } else if (SW == 1 && kw == 3) {
+          forward_tile_taps3<CI>(src, xp.wp, kh, fs, bv[0], e.act, res, mask, y + at, co);
         } else {
           forward_tile<CI, SW, 1>(src, xp.wp, kh, kw, fs, strip, bv, e.act, res, mask, y + at, co);
         }
