@@ -25,6 +25,8 @@ constexpr long GROUPS = 8;        // partial sums of a filter gradient, whatever
  * 8 rows were up to 10 % slower than bands of a whole 28-row image.
  */
 constexpr long FILTER_BAND = 32;
+/** Whole images per band of the direct filter gradient, when a group's rows hold whole images. */
+constexpr long FILTER_IMAGES = 4;
 
 thread_local std::vector<float> cols;
 
@@ -110,16 +112,13 @@ void for_image_rows(long r0, long r1, int oh, F fn) {
 }
 
 /**
- * The input rows that output rows [oy0, oy1) of image b of x (n × h × w × c) read, zero-padded
- * (rows oy0·sh − pt … (oy1−1)·sh + kh − 1 − pt, columns −pl … wp − 1 − pl), written in full to the
- * calling thread's band buffer: a one-image padded input whose output rows are 0 … oy1−oy0−1.
+ * Writes the input rows that output rows [oy0, oy1) of image b of x (n × h × w × c) read,
+ * zero-padded (rows oy0·sh − pt … (oy1−1)·sh + kh − 1 − pt, columns −pl … wp − 1 − pl), in full to
+ * `out`; returns the number of rows written.
  */
-Padded pad_band(const float* x, int h, int w, int c, int kh, int sh, int pt, int pl, int wp,
-                long b, int oy0, int oy1) {
+int pad_rows(float* out, const float* x, int h, int w, int c, int kh, int sh, int pt, int pl,
+             int wp, long b, int oy0, int oy1) {
   const int hp = (oy1 - oy0 - 1) * sh + kh;
-  const size_t size = static_cast<size_t>(hp) * wp * c;
-  if (band.size() < size) band.resize(size);
-  float* out = band.data();
   const int x0 = std::max(0, -pl);
   const int x1 = std::max(x0, std::min(w, wp - pl));
   const long rowLength = static_cast<long>(wp) * c;
@@ -136,7 +135,33 @@ Padded pad_band(const float* x, int h, int w, int c, int kh, int sh, int pt, int
     std::memcpy(dst + lo, x + ((b * h + iy) * w + x0) * c, sizeof(float) * (hi - lo));
     std::memset(dst + hi, 0, sizeof(float) * (rowLength - hi));
   }
-  return Padded{out, 1, hp, wp, c};
+  return hp;
+}
+
+/**
+ * Output rows [oy0, oy1) of image b as a band: their padded input rows (pad_rows) in the calling
+ * thread's band buffer, a one-image padded input whose output rows are 0 … oy1−oy0−1.
+ */
+Padded pad_band(const float* x, int h, int w, int c, int kh, int sh, int pt, int pl, int wp,
+                long b, int oy0, int oy1) {
+  const int hp = (oy1 - oy0 - 1) * sh + kh;
+  const size_t size = static_cast<size_t>(hp) * wp * c;
+  if (band.size() < size) band.resize(size);
+  pad_rows(band.data(), x, h, w, c, kh, sh, pt, pl, wp, b, oy0, oy1);
+  return Padded{band.data(), 1, hp, wp, c};
+}
+
+/**
+ * Whole images b … b+k−1 as one band: each image's padded input (all oh output rows) one after
+ * another in the calling thread's band buffer, a k-image padded input.
+ */
+Padded pad_images(const float* x, int h, int w, int c, int kh, int sh, int pt, int pl, int wp,
+                  int oh, long b, int k) {
+  const int hp = (oh - 1) * sh + kh;
+  const size_t per = static_cast<size_t>(hp) * wp * c;
+  if (band.size() < per * k) band.resize(per * k);
+  for (int i = 0; i < k; i++) pad_rows(band.data() + per * i, x, h, w, c, kh, sh, pt, pl, wp, b + i, 0, oh);
+  return Padded{band.data(), k, hp, wp, c};
 }
 
 /** f (kh×kw×ci×co, row-major K×co) as strips of 16 output channels: [co/16][K][16]. */
@@ -286,18 +311,31 @@ void conv2d_backprop_filter(const ConvGeometry& g, const float* x, const float* 
     parallel_for(groups, [&](int t, int) {
       const long r0 = rows * t / groups, r1 = rows * (t + 1) / groups;
       float* out = partial.data() + size * t;
-      // Bands of at most FILTER_BAND rows, each within one image.
-      for (long r = r0; r < r1; r += FILTER_BAND) {
-        for_image_rows(r, std::min(r1, r + FILTER_BAND), g.oh, [&](long b, int oy0, int oy1) {
-          const Padded in = pad_band(x, g.h, g.w, g.ci, g.kh, g.sh, g.pt, g.pl, wp, b, oy0, oy1);
-          const float* d = dy + (b * g.oh + oy0) * static_cast<long>(g.ow) * g.co;
-          const int oh = oy1 - oy0;
-          if (wide) {
-            conv_filter_grad_rows_avx512(in, g.kh, g.kw, g.sh, g.sw, oh, g.ow, d, g.co, out, 0, oh);
-          } else {
-            conv_filter_grad_rows_avx2(in, g.kh, g.kw, g.sh, g.sw, oh, g.ow, d, g.co, out, 0, oh);
-          }
-        });
+      // Runs of up to FILTER_IMAGES whole images of at most FILTER_BAND rows as one band (the
+      // tile adds its sums to `out` once per band), else bands of at most FILTER_BAND rows.
+      const auto rows_fn = [&](const Padded& in, int oh, const float* d, long n_rows) {
+        if (wide) {
+          conv_filter_grad_rows_avx512(in, g.kh, g.kw, g.sh, g.sw, oh, g.ow, d, g.co, out, 0, n_rows);
+        } else {
+          conv_filter_grad_rows_avx2(in, g.kh, g.kw, g.sh, g.sw, oh, g.ow, d, g.co, out, 0, n_rows);
+        }
+      };
+      for (long r = r0; r < r1;) {
+        const long b = r / g.oh;
+        const int oy0 = static_cast<int>(r - b * g.oh);
+        const float* d = dy + r * static_cast<long>(g.ow) * g.co;
+        if (oy0 == 0 && g.oh <= FILTER_BAND && r + g.oh <= r1) {
+          const int k = static_cast<int>(std::min<long>(FILTER_IMAGES, (r1 - r) / g.oh));
+          rows_fn(pad_images(x, g.h, g.w, g.ci, g.kh, g.sh, g.pt, g.pl, wp, g.oh, b, k), g.oh, d,
+                  static_cast<long>(k) * g.oh);
+          r += static_cast<long>(k) * g.oh;
+        } else {
+          const int oy1 = static_cast<int>(
+              std::min<long>({static_cast<long>(g.oh), oy0 + FILTER_BAND, r1 - b * g.oh}));
+          rows_fn(pad_band(x, g.h, g.w, g.ci, g.kh, g.sh, g.pt, g.pl, wp, b, oy0, oy1), oy1 - oy0,
+                  d, oy1 - oy0);
+          r = b * g.oh + oy1;
+        }
       }
     });
     std::memset(df, 0, sizeof(float) * size);
