@@ -22,6 +22,23 @@ namespace {
 constexpr int PX = 14;  // output pixels per forward tile
 
 /**
+ * The forward epilogue of one output vector at offset `at`: relu (keeping NaN: v where
+ * !(v <= 0), else 0) and its mask when act is 1, then the residual, then the store.
+ */
+inline void store_output(__m512 v, int act, const float* res, unsigned char* mask, float* out,
+                         long at) {
+  if (act == 1) {
+    const __mmask16 kept = _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_NLE_UQ);
+    v = _mm512_maskz_mov_ps(kept, v);
+    if (mask != nullptr) {
+      _mm512_mask_cvtepi32_storeu_epi8(mask + at, 0xFFFF, _mm512_maskz_set1_epi32(kept, 1));
+    }
+  }
+  if (res != nullptr) v = _mm512_add_ps(v, _mm512_loadu_ps(res + at));
+  _mm512_storeu_ps(out + at, v);
+}
+
+/**
  * One forward tile: PX output pixels from `src` (pixel i at src + i*SW*CI), 16·S output channels
  * from S consecutive packed filter strips starting at `w` (strip stride `strip`), over all taps;
  * bias, activation, relu's mask (when `mask` is not null), the residual (when `res` is not null)
@@ -56,23 +73,11 @@ inline void forward_tile(const float* src, long wp, int kh, int kw, const float*
       }
     }
   }
-  const __m512 zero = _mm512_setzero_ps();
 #pragma GCC unroll 2
   for (int t = 0; t < S; t++) {
 #pragma GCC unroll 14
     for (int i = 0; i < PX; i++) {
-      __m512 v = acc[t][i];
-      const long at = static_cast<long>(i) * co + t * 16;
-      if (act == 1) {
-        // relu that keeps NaN: v where !(v <= 0), else 0
-        const __mmask16 kept = _mm512_cmp_ps_mask(v, zero, _CMP_NLE_UQ);
-        v = _mm512_maskz_mov_ps(kept, v);
-        if (mask != nullptr) {
-          _mm512_mask_cvtepi32_storeu_epi8(mask + at, 0xFFFF, _mm512_maskz_set1_epi32(kept, 1));
-        }
-      }
-      if (res != nullptr) v = _mm512_add_ps(v, _mm512_loadu_ps(res + at));
-      _mm512_storeu_ps(out + at, v);
+      store_output(acc[t][i], act, res, mask, out, static_cast<long>(i) * co + t * 16);
     }
   }
 }
@@ -109,21 +114,8 @@ inline void forward_tile_taps3(const float* src, long wp, int kh, const float* w
       }
     }
   }
-  const __m512 zero = _mm512_setzero_ps();
 #pragma GCC unroll 14
-  for (int i = 0; i < PX; i++) {
-    __m512 v = acc[i];
-    const long at = static_cast<long>(i) * co;
-    if (act == 1) {
-      const __mmask16 kept = _mm512_cmp_ps_mask(v, zero, _CMP_NLE_UQ);
-      v = _mm512_maskz_mov_ps(kept, v);
-      if (mask != nullptr) {
-        _mm512_mask_cvtepi32_storeu_epi8(mask + at, 0xFFFF, _mm512_maskz_set1_epi32(kept, 1));
-      }
-    }
-    if (res != nullptr) v = _mm512_add_ps(v, _mm512_loadu_ps(res + at));
-    _mm512_storeu_ps(out + at, v);
-  }
+  for (int i = 0; i < PX; i++) store_output(acc[i], act, res, mask, out, static_cast<long>(i) * co);
 }
 
 template <int CI, int SW>
