@@ -133,12 +133,27 @@ export class NativeBackend extends MathBackendCPU {
    * output's data is freed: a gradient kernel finds it with {@link NativeBackend.maskOf}. Unlike
    * a second kernel output, it costs the tape nothing (TF.js gives every output the loss does not
    * depend on a zero-filled gradient of its own size).
+   *
+   * @example
+   * ```ts
+   * const mask = backend.allocBytes(out.length); // one byte per value of z, 1 where relu kept it
+   * const z = backend.output(x.shape, out);
+   * backend.keepMask(z, mask); // backend.maskOf(z) === mask until z is disposed
+   * ```
    */
   keepMask(info: tf.TensorInfo, mask: Uint8Array): void {
     this.masks.set(info.dataId, mask);
   }
 
-  /** The mask {@link NativeBackend.keepMask} keeps beside `info`'s data, or null if none. */
+  /**
+   * The mask {@link NativeBackend.keepMask} keeps beside `info`'s data (one byte per value of
+   * `info`), or null if none.
+   *
+   * @example
+   * ```ts
+   * const mask = backend.maskOf(z); // Uint8Array of z.size, or null (linear, or withMask: false)
+   * ```
+   */
   maskOf(info: tf.TensorInfo): Uint8Array | null {
     return this.masks.get(info.dataId) ?? null;
   }
